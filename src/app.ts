@@ -1,0 +1,72 @@
+import { Elysia } from "elysia";
+import { dispatchEvent } from "./events/dispatch";
+import { errorResponse, HttpError } from "./errors";
+import { refuseCrossSite } from "./origin";
+import { ROUTES } from "./protocol";
+import { serveAsset } from "./render/assets";
+import { Runtime, type RuntimeOptions, type Session } from "./runtime";
+import { sseResponse } from "./stream/sse";
+
+export interface HyperstateOptions extends RuntimeOptions {}
+
+/**
+ * The hyperstate plugin: pages, events, the stream and the assets they
+ * need, mounted into any Elysia app with `app.use(hyperstate({...}))`.
+ */
+export function hyperstate(options: HyperstateOptions) {
+  const runtime = new Runtime(options);
+
+  // Each route runs through one edge: session cookie in, errors out as 4xx with a message.
+  const edge =
+    (handle: (request: Request, session: Session, params: Record<string, string>) => Promise<Response>) =>
+    async ({ request, params }: { request: Request; params: Record<string, string> }) => {
+      const session = runtime.session(request);
+      let response: Response;
+      try {
+        if (request.method !== "GET" && request.method !== "HEAD") refuseCrossSite(request);
+        response = await handle(request, session, params);
+      } catch (error) {
+        response = errorResponse(error);
+      }
+      if (session.cookie) response.headers.append("Set-Cookie", session.cookie);
+      return response;
+    };
+
+  const app = new Elysia({ name: "hyperstate" })
+    .decorate("hyperstate", runtime)
+    .get(`${ROUTES.client}/:name`, ({ params, request }) => serveAsset(params.name, request))
+    .post(`${ROUTES.event}/:name`, edge((request, session, params) => dispatchEvent(runtime, request, session, params.name!)), { parse: "none" })
+    .get(ROUTES.stream, edge(async (request, session) => openStream(runtime, request, session)))
+    .onStop(() => runtime.close());
+
+  for (const path of Object.keys(options.pages)) {
+    app.get(
+      path,
+      edge(async (request, session) => {
+        const html = await runtime.renderDocument(session.id, new URL(request.url));
+        return new Response(html, { headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" } });
+      }),
+    );
+  }
+  return app;
+}
+
+/** GET /_stream?tab=&page=: this tab's renders, starting with the current one. */
+function openStream(runtime: Runtime, request: Request, session: Session): Response {
+  const query = new URL(request.url).searchParams;
+  const tabId = query.get("tab");
+  const page = query.get("page");
+  if (!tabId || !/^[\w-]{1,64}$/.test(tabId)) throw new HttpError(400, "The stream needs the tab id the page was rendered with");
+  if (!page?.startsWith("/") || !runtime.hasPage(new URL(page, "http://localhost").pathname)) {
+    throw new HttpError(404, "The stream's page is not a page of this app");
+  }
+  return sseResponse((send) => {
+    const remove = runtime.hub.add({ sessionId: session.id, tabId, page, send });
+    // A reconnecting tab may have missed changes: it gets the current render first.
+    runtime
+      .renderPage(session.id, new URL(page, "http://localhost"))
+      .then((html) => send({ data: html }))
+      .catch((error) => console.error("Could not render the stream's first message:", error));
+    return remove;
+  });
+}

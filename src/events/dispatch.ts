@@ -1,0 +1,90 @@
+import { HttpError } from "../errors";
+import { FIELDS, HEADERS } from "../protocol";
+import type { EventOutcome, Runtime, Session } from "../runtime";
+import { isValidCsrfToken } from "../state/session";
+import { readForm } from "./request";
+
+/**
+ * POST /_event/<State.handler>. From htmx: runs the handler and answers with
+ * the re-rendered page root. From a form posted without JavaScript: checks
+ * the form's token, runs the handler and redirects back to the page (303).
+ */
+export async function dispatchEvent(runtime: Runtime, request: Request, session: Session, name: string): Promise<Response> {
+  const form = await readForm(request);
+  const args = parseArgs(form.get(FIELDS.args));
+  const fromHtmx = request.headers.get("HX-Request") === "true";
+  if (!fromHtmx && !isValidCsrfToken(runtime.secret, session.id, form.get(FIELDS.csrf))) {
+    throw new HttpError(403, "This form has expired or did not come from this site: reload the page and try again");
+  }
+  const tabId = request.headers.get(HEADERS.tab) ?? undefined;
+  const outcome = await runtime.runEvent(session.id, name, args, { tabId });
+  if (!fromHtmx) return redirectBack(request, form.get(FIELDS.returnTo), outcome);
+  const page = pageUrl(request);
+  return pageFragmentResponse(await runtime.renderPage(session.id, page, outcome.error), outcome);
+}
+
+/** The re-rendered root, with client actions in a header htmx dispatches as a DOM event. */
+export function pageFragmentResponse(html: string, outcome: EventOutcome): Response {
+  const headers = new Headers({ "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" });
+  const redirect = outcome.actions.find((action) => action.type === "redirect");
+  if (redirect) headers.set(HEADERS.redirect, redirect.url);
+  if (outcome.actions.length) headers.set(HEADERS.trigger, asciiJson({ "hs:actions": { actions: outcome.actions } }));
+  // A failed handler still answers with the page (state as it was) and its message.
+  return new Response(html, { status: outcome.error ? 500 : 200, headers });
+}
+
+/** 303 to the page the form came from: a local path only, never another site. */
+export function redirectBack(request: Request, returnTo: unknown, outcome: EventOutcome): Response {
+  const redirect = outcome.actions.find((action) => action.type === "redirect");
+  const target = localPath(redirect?.url) ?? localPath(returnTo) ?? localPath(refererPath(request)) ?? "/";
+  return new Response(null, { status: 303, headers: { Location: target } });
+}
+
+/** The page an htmx request came from (htmx sends its URL), else the Referer. */
+export function pageUrl(request: Request): URL {
+  const current = request.headers.get("HX-Current-URL") ?? request.headers.get("Referer");
+  if (!current) throw new HttpError(400, "Missing HX-Current-URL: events are sent by the page that shows them");
+  try {
+    return new URL(current);
+  } catch {
+    throw new HttpError(400, "HX-Current-URL is not a URL");
+  }
+}
+
+/**
+ * The handler's arguments: a JSON array. Keys that could reach an object's
+ * prototype are dropped while parsing.
+ */
+export function parseArgs(raw: unknown): unknown[] {
+  if (raw === null || raw === undefined || raw === "") return [];
+  if (typeof raw !== "string") throw new HttpError(400, `${FIELDS.args} must be a JSON array`);
+  let args: unknown;
+  try {
+    args = JSON.parse(raw, (key, value) => (key === "__proto__" || key === "constructor" || key === "prototype" ? undefined : value));
+  } catch {
+    throw new HttpError(400, `${FIELDS.args} is not valid JSON`);
+  }
+  if (!Array.isArray(args)) throw new HttpError(400, `${FIELDS.args} must be a JSON array`);
+  return args;
+}
+
+function localPath(value: unknown): string | undefined {
+  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.includes("\\")) return undefined;
+  return value;
+}
+
+function refererPath(request: Request): string | undefined {
+  const referer = request.headers.get("Referer");
+  if (!referer) return undefined;
+  try {
+    const url = new URL(referer);
+    return url.origin === new URL(request.url).origin ? url.pathname + url.search : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** JSON with every non-ASCII character escaped, so it can travel in a header. */
+export function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}

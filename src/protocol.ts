@@ -1,0 +1,125 @@
+// The one module the browser script and the server share: names on the wire
+// and in the DOM, and the codes both sides use for refused files. Constants
+// and types only; nothing here may import from the server side.
+
+// ---------------------------------------------------------------- routes
+
+export const ROUTES = {
+  event: "/_event", // POST /_event/<State.handler>
+  stream: "/_stream", // GET /_stream?tab=<tab id> (text/event-stream)
+  upload: "/_upload", // POST /_upload?id=..., GET /_upload/<path>
+  uploadCancel: "/_upload/_cancel", // POST ?id=<upload id>
+  tus: "/_tus",
+  client: "/_hyperstate", // static assets: client script, htmx
+} as const;
+
+// ---------------------------------------------------------------- headers
+
+export const HEADERS = {
+  /** The tab that sent a request, so the server can push to the other tabs. */
+  tab: "HS-Tab",
+  /** Client actions a response asks the browser to run (JSON, ASCII-only). */
+  trigger: "HX-Trigger",
+  redirect: "HX-Redirect",
+} as const;
+
+/** Form field names the server reads from events and native form posts. */
+export const FIELDS = {
+  args: "hs-args",
+  csrf: "hs-csrf",
+  returnTo: "hs-return",
+  files: "files",
+} as const;
+
+/** Query parameters of POST /_upload. */
+export const UPLOAD_PARAMS = {
+  id: "id",
+  handler: "handler",
+  args: "args",
+  progress: "progress",
+  tab: "tab",
+} as const;
+
+// ---------------------------------------------------------------- DOM
+
+export const ROOT_ID = "hs-root";
+
+export const ATTRS = {
+  tab: "data-hs-tab",
+  /** On an upload zone: JSON UploadConfig. */
+  upload: "data-hs-upload",
+  /** On a <SelectedFiles>: the upload id it lists. */
+  selectedFiles: "data-hs-selected-files",
+  thumbnails: "data-hs-thumbnails",
+  /** On any element: JSON ClientAction[] run on click. */
+  action: "data-hs-action",
+  /** On an upload zone: JSON EventSpec to run when files are dropped or picked. */
+  onDrop: "data-hs-on-drop",
+  onDropRejected: "data-hs-on-drop-rejected",
+  /** On an upload zone while files are dragged over it. */
+  dragActive: "data-hs-drag-active",
+  /** On an upload's message area: where refusals are shown without a handler. */
+  uploadMessage: "data-hs-upload-message",
+  /** On an upload form: the upload id. */
+  uploadForm: "data-hs-upload-form",
+  /** Shown only when scripts are off (the client script hides it). */
+  noScript: "data-hs-noscript",
+} as const;
+
+/** The DOM event the client script listens for; its detail is ClientAction[]. */
+export const ACTIONS_EVENT = "hs:actions";
+
+// ---------------------------------------------------------------- types
+
+/** The limits and behaviour of one upload zone, as the browser sees them. */
+export interface UploadConfig {
+  id: string;
+  /** MIME type (or `image/*`) to extensions, as in react-dropzone. */
+  accept?: Record<string, string[]>;
+  disabled?: boolean;
+  maxFiles?: number;
+  maxSize?: number;
+  minSize?: number;
+  multiple?: boolean;
+  noClick?: boolean;
+  noDrag?: boolean;
+  noKeyboard?: boolean;
+}
+
+export const REJECTION_CODES = {
+  invalidType: "file-invalid-type",
+  tooLarge: "file-too-large",
+  tooSmall: "file-too-small",
+  tooMany: "too-many-files",
+} as const;
+
+export type RejectionCode = (typeof REJECTION_CODES)[keyof typeof REJECTION_CODES];
+
+export interface FileRejection {
+  file: { name: string; size: number; type: string };
+  errors: { code: RejectionCode; message: string }[];
+}
+
+/** A handler call as rendered into the page: `args` may hold upload markers. */
+export interface EventSpec {
+  handler: string;
+  args: unknown[];
+}
+
+/** Stands in an event's arguments for the files of an upload zone. */
+export interface UploadFilesMarker {
+  $upload: string;
+  chunked?: boolean;
+  progress?: string;
+}
+
+export type ClientAction =
+  | { type: "redirect"; url: string }
+  | { type: "clearSelectedFiles"; id: string }
+  | { type: "cancelUpload"; id: string };
+
+export interface UploadProgress {
+  loaded: number;
+  total: number;
+  progress: number;
+}

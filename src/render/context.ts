@@ -1,0 +1,37 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { State, StateClass } from "../state/state";
+
+/** What a page function is given. */
+export interface PageContext {
+  /** The session's instance of a state class (a copy: change state in handlers). */
+  use<T extends State>(stateClass: StateClass<T>): T;
+  /** The page's own URL (for an event or stream request: the page it came from). */
+  url: URL;
+}
+
+/** A page: a function of the session's state, returning JSX. */
+export type Page = (ctx: PageContext) => JSX.Element;
+
+/** Internal: what components need while a page renders. */
+export interface RenderScope extends PageContext {
+  csrfToken: string;
+  /** A readable message from a handler that failed, shown at the top of the page. */
+  error?: string;
+}
+
+const scopes = new AsyncLocalStorage<RenderScope>();
+
+export function withRenderScope<T>(scope: RenderScope, render: () => T): T {
+  return scopes.run(scope, render);
+}
+
+/** The scope of the page being rendered; components that post forms need its token. */
+export function currentRenderScope(): RenderScope {
+  const scope = scopes.getStore();
+  if (!scope) {
+    throw new Error(
+      "This component needs a hyperstate page: render it from a page function or hyperstate's render()",
+    );
+  }
+  return scope;
+}

@@ -1,0 +1,47 @@
+import Html from "@kitajs/html";
+import { ATTRS, ROOT_ID, ROUTES } from "../protocol";
+
+export interface ShellProps {
+  title: string;
+  tabId: string;
+  /** The page's path and query, so the stream renders the same page. */
+  pagePath: string;
+  children: JSX.Element;
+}
+
+const asset = (name: string) => `${ROUTES.client}/${name}`;
+
+/** The whole document around a page: scripts, styles and the root that events and the stream swap. */
+export function Shell({ title, tabId, pagePath, children }: ShellProps): JSX.Element {
+  const stream = `${ROUTES.stream}?tab=${encodeURIComponent(tabId)}&page=${encodeURIComponent(pagePath)}`;
+  return (
+    <>
+      {"<!doctype html>"}
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title safe>{title}</title>
+          <link rel="stylesheet" href={asset("hyperstate.css")} />
+          <script src={asset("htmx.js")} defer></script>
+          <script src={asset("hx-sse.js")} defer></script>
+          <script src={asset("hyperstate.js")} defer></script>
+        </head>
+        <body>
+          <div id={ROOT_ID} {...{ [ATTRS.tab]: tabId, "hx-sse:connect": stream }} hx-swap="innerMorph">
+            {children}
+          </div>
+        </body>
+      </html>
+    </>
+  );
+}
+
+/** The banner a failed handler leaves at the top of the page. */
+export function ErrorBanner({ message }: { message: string }): JSX.Element {
+  return (
+    <div class="hs-error" role="alert" safe>
+      {message}
+    </div>
+  );
+}

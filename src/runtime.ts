@@ -1,0 +1,219 @@
+import { randomBytes } from "node:crypto";
+import { ErrorBanner, Shell } from "./render/shell";
+import { withRenderScope, type Page, type RenderScope } from "./render/context";
+import { HttpError } from "./errors";
+import { ACTIONS_EVENT, type ClientAction } from "./protocol";
+import { KeyedLock } from "./state/lock";
+import { instantiate, snapshot, StateRegistry, type SessionData } from "./state/registry";
+import { csrfToken, newSessionId, readSessionId, sessionCookie } from "./state/session";
+import { backgroundUpdaters, type State, type StateClass } from "./state/state";
+import { MemoryStore, type SessionStore } from "./state/store";
+import { StreamHub } from "./stream/hub";
+import { MemoryChangeBus, type ChangeBus, type SessionChange } from "./stream/pubsub";
+
+export interface RuntimeOptions {
+  /** Every state class whose handlers pages may call. */
+  states: StateClass[];
+  /** Path -> page function. */
+  pages: Record<string, Page>;
+  /** The document title. @default "hyperstate" */
+  title?: string;
+  /** @default a bounded MemoryStore */
+  sessionStore?: SessionStore;
+  /** @default an in-process bus */
+  changeBus?: ChangeBus;
+  /** Signs the tokens of forms that post without JavaScript. @default env HYPERSTATE_SECRET, else random per process */
+  secret?: string;
+}
+
+export interface Session {
+  id: string;
+  /** A Set-Cookie value when the session is new. */
+  cookie?: string;
+}
+
+export interface EventOutcome {
+  actions: ClientAction[];
+  /** A readable message when the handler threw; the state is as it was. */
+  error?: string;
+}
+
+/**
+ * The heart of the framework: sessions, handler runs under the session's
+ * lock, page renders, and pushing renders to open tabs.
+ */
+export class Runtime {
+  readonly registry: StateRegistry;
+  readonly store: SessionStore;
+  readonly bus: ChangeBus;
+  readonly hub = new StreamHub();
+  readonly lock = new KeyedLock();
+  readonly secret: string;
+  readonly #pages: Map<string, Page>;
+  readonly #title: string;
+  readonly #unsubscribe: () => void;
+  /** Background handler runs in flight, so shutdown and tests can wait for them. */
+  readonly running = new Set<Promise<unknown>>();
+
+  constructor(options: RuntimeOptions) {
+    this.registry = new StateRegistry(options.states);
+    this.store = options.sessionStore ?? new MemoryStore();
+    this.bus = options.changeBus ?? new MemoryChangeBus();
+    this.secret = options.secret ?? process.env.HYPERSTATE_SECRET ?? randomBytes(32).toString("hex");
+    this.#pages = new Map(Object.entries(options.pages));
+    this.#title = options.title ?? "hyperstate";
+    this.#unsubscribe = this.bus.subscribe((change) => void this.#pushToTabs(change));
+  }
+
+  // ---------------------------------------------------------------- sessions
+
+  session(request: Request): Session {
+    const existing = readSessionId(request.headers.get("Cookie"));
+    if (existing) return { id: existing };
+    const id = newSessionId();
+    return { id, cookie: sessionCookie(id, new URL(request.url).protocol === "https:") };
+  }
+
+  csrfToken(sessionId: string): string {
+    return csrfToken(this.secret, sessionId);
+  }
+
+  async #load(sessionId: string): Promise<SessionData> {
+    return structuredClone((await this.store.get(sessionId)) ?? {});
+  }
+
+  // ---------------------------------------------------------------- pages
+
+  hasPage(path: string): boolean {
+    return this.#pages.has(path);
+  }
+
+  /** The inner HTML of the page root for `url`, from the session's saved state. */
+  async renderPage(sessionId: string, url: URL, error?: string): Promise<string> {
+    const page = this.#pages.get(url.pathname);
+    if (!page) throw new HttpError(404, `No page at ${url.pathname}`);
+    const data = (await this.store.get(sessionId)) ?? {};
+    return this.renderWith(sessionId, url, data, page, error);
+  }
+
+  /** Renders any JSX inside a page scope, so upload forms and events work in it. */
+  async renderWith(sessionId: string, url: URL, data: SessionData, view: Page, error?: string): Promise<string> {
+    const scope = this.#scope(sessionId, url, data, error);
+    const body = await withRenderScope(scope, () => view(scope));
+    return error ? `${ErrorBanner({ message: error })}${body}` : body;
+  }
+
+  /** The full document for a first load, with a fresh tab id. */
+  async renderDocument(sessionId: string, url: URL): Promise<string> {
+    const tabId = randomBytes(16).toString("base64url");
+    const inner = await this.renderPage(sessionId, url);
+    return Shell({ title: this.#title, tabId, pagePath: url.pathname + url.search, children: inner }) as string;
+  }
+
+  #scope(sessionId: string, url: URL, data: SessionData, error?: string): RenderScope {
+    const instances = new Map<StateClass, State>();
+    const registry = this.registry;
+    return {
+      url,
+      error,
+      csrfToken: this.csrfToken(sessionId),
+      use<T extends State>(stateClass: StateClass<T>): T {
+        let instance = instances.get(stateClass);
+        if (!instance) {
+          instance = instantiate(stateClass, data[registry.nameOf(stateClass)]);
+          instances.set(stateClass, instance);
+        }
+        return instance as T;
+      },
+    };
+  }
+
+  // ---------------------------------------------------------------- events
+
+  /**
+   * Runs a handler for a session: under the session's lock, on a fresh copy
+   * of its state, saved only if the handler returns. A background handler is
+   * started detached and this returns at once.
+   */
+  async runEvent(sessionId: string, name: string, args: unknown[], origin?: { tabId?: string }): Promise<EventOutcome> {
+    const handler = this.registry.resolve(name);
+    if (!handler) {
+      throw new HttpError(404, `No handler named ${name}: is its state class listed in hyperstate({ states })?`);
+    }
+    if (handler.background) {
+      this.#startBackground(sessionId, handler.stateClass, handler.method, args);
+      return { actions: [] };
+    }
+    const outcome = await this.lock.run(sessionId, async (): Promise<EventOutcome> => {
+      const data = await this.#load(sessionId);
+      const instance = instantiate(handler.stateClass, data[handler.stateName]);
+      let result: unknown;
+      try {
+        result = await (instance as any)[handler.method](...args);
+      } catch (error) {
+        console.error(`Handler ${name} failed:`, error);
+        return { actions: [], error: `${name} failed: ${(error as Error)?.message ?? String(error)}` };
+      }
+      data[handler.stateName] = snapshot(instance);
+      await this.store.set(sessionId, data);
+      return { actions: toActions(result) };
+    });
+    if (!outcome.error) await this.bus.publish({ sessionId, exceptTab: origin?.tabId });
+    return outcome;
+  }
+
+  #startBackground(sessionId: string, stateClass: StateClass, method: string, args: unknown[]): void {
+    const stateName = this.registry.nameOf(stateClass);
+    const run = (async () => {
+      const instance = instantiate(stateClass, (await this.store.get(sessionId))?.[stateName]);
+      backgroundUpdaters.set(instance, (apply) =>
+        this.lock.run(sessionId, async () => {
+          const data = await this.#load(sessionId);
+          // Start from what other events saved meanwhile, then apply this change.
+          Object.assign(instance, instantiate(stateClass, data[stateName]));
+          await apply();
+          data[stateName] = snapshot(instance);
+          await this.store.set(sessionId, data);
+          await this.bus.publish({ sessionId });
+        }),
+      );
+      const result = await (instance as any)[method](...args);
+      const actions = toActions(result);
+      if (actions.length) await this.bus.publish({ sessionId, actions });
+    })().catch((error) => console.error(`Background handler ${stateName}.${method} failed:`, error));
+    this.running.add(run);
+    run.finally(() => this.running.delete(run));
+  }
+
+  // ---------------------------------------------------------------- streams
+
+  async #pushToTabs(change: SessionChange): Promise<void> {
+    const tabs = this.hub.tabsOf(change.sessionId).filter((tab) => tab.tabId !== change.exceptTab);
+    const renders = new Map<string, Promise<string>>();
+    for (const tab of tabs) {
+      let render = renders.get(tab.page);
+      if (!render) {
+        render = this.renderPage(change.sessionId, new URL(tab.page, "http://localhost"));
+        renders.set(tab.page, render);
+      }
+      try {
+        tab.send({ data: await render });
+        if (change.actions?.length) tab.send({ event: ACTIONS_EVENT, data: JSON.stringify(change.actions) });
+      } catch (error) {
+        console.error("Could not push a render to a tab:", error);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#unsubscribe();
+    await Promise.allSettled([...this.running]);
+    await this.bus.close();
+    await this.store.close();
+  }
+}
+
+function toActions(result: unknown): ClientAction[] {
+  if (result === undefined || result === null) return [];
+  return (Array.isArray(result) ? result : [result]) as ClientAction[];
+}
