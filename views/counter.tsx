@@ -40,7 +40,7 @@ export function CounterPage({ use }: PageContext) {
       <Text as="h1">Counter</Text>
       <HStack>
         <Button onClick={CounterState.on.increment(-1)}>-1</Button>
-        <Text as="strong" id="count">{String(state.count)}</Text>
+        <Text as="strong" id="count" safe>{String(state.count)}</Text>
         <Button onClick={CounterState.on.increment(1)}>+1</Button>
         <Button onClick={CounterState.on.reset()}>Reset</Button>
       </HStack>
@@ -48,7 +48,7 @@ export function CounterPage({ use }: PageContext) {
       <Button onClick={CounterState.on.runTask()} disabled={state.taskStatus === "running"}>
         Start task
       </Button>
-      <Text id="task-status">Status: {state.taskStatus}</Text>
+      <Text id="task-status" safe>{`Status: ${state.taskStatus}`}</Text>
       <Progress value={state.taskProgress} label="Task progress" />
       <a href="/">All demos</a>
     </VStack>
