@@ -1,4 +1,5 @@
 // Prints "<tests> <failures+errors>" from a JUnit XML report (the root <testsuites> totals).
+export {};
 const path = process.argv[2] ?? "test-results/junit.xml";
 const file = Bun.file(path);
 if (!(await file.exists())) {

@@ -6,8 +6,13 @@ import { ROUTES } from "./protocol";
 import { serveAsset } from "./render/assets";
 import { Runtime, type RuntimeOptions, type Session } from "./runtime";
 import { sseResponse } from "./stream/sse";
+import type { UploadOptions } from "./upload/receive";
+import { uploadEndpoints } from "./upload/routes";
 
-export interface HyperstateOptions extends RuntimeOptions {}
+export interface HyperstateOptions extends RuntimeOptions {
+  /** Limits and storage of uploads. */
+  upload?: UploadOptions;
+}
 
 /**
  * The hyperstate plugin: pages, events, the stream and the assets they
@@ -15,6 +20,7 @@ export interface HyperstateOptions extends RuntimeOptions {}
  */
 export function hyperstate(options: HyperstateOptions) {
   const runtime = new Runtime(options);
+  const uploads = uploadEndpoints(runtime, options.upload);
 
   // Each route runs through one edge: session cookie in, errors out as 4xx with a message.
   const edge =
@@ -37,6 +43,9 @@ export function hyperstate(options: HyperstateOptions) {
     .get(`${ROUTES.client}/:name`, ({ params, request }) => serveAsset(params.name, request))
     .post(`${ROUTES.event}/:name`, edge((request, session, params) => dispatchEvent(runtime, request, session, params.name!)), { parse: "none" })
     .get(ROUTES.stream, edge(async (request, session) => openStream(runtime, request, session)))
+    .post(ROUTES.upload, edge((request, session) => uploads.receive(request, session)), { parse: "none" })
+    .post(ROUTES.uploadCancel, edge((request, session) => uploads.cancel(request, session)), { parse: "none" })
+    .get(`${ROUTES.upload}/*`, ({ request }) => uploads.serve(request))
     .onStop(() => runtime.close());
 
   for (const path of Object.keys(options.pages)) {

@@ -9,3 +9,8 @@ export type { Page, PageContext } from "./render/context";
 export { VStack, HStack, Center, Box, Grid, Text, Button, Image, Video, Progress, Icon } from "./render/components";
 export type { StyleProps } from "./render/style";
 export type { ClientAction, FileRejection, RejectionCode, UploadProgress } from "./protocol";
+export { Upload, SelectedFiles, type UploadProps, type SelectedFilesProps } from "./upload/component";
+export { uploadFiles, type UploadFilesOptions } from "./upload/refs";
+export { UploadFile } from "./upload/upload-file";
+export { getUploadDir, getUploadUrl } from "./upload/paths";
+export type { UploadOptions } from "./upload/receive";

@@ -28,6 +28,8 @@ export const FIELDS = {
   args: "hs-args",
   csrf: "hs-csrf",
   returnTo: "hs-return",
+  /** An upload form's signed limits. */
+  config: "hs-upload",
   files: "files",
 } as const;
 

@@ -54,6 +54,8 @@ export class Runtime {
   readonly #unsubscribe: () => void;
   /** Background handler runs in flight, so shutdown and tests can wait for them. */
   readonly running = new Set<Promise<unknown>>();
+  /** Told of the client actions handlers return, so the server can act on them too (cancelUpload). */
+  readonly actionListeners = new Set<(sessionId: string, actions: ClientAction[]) => void>();
 
   constructor(options: RuntimeOptions) {
     this.registry = new StateRegistry(options.states);
@@ -104,9 +106,9 @@ export class Runtime {
   }
 
   /** The full document for a first load, with a fresh tab id. */
-  async renderDocument(sessionId: string, url: URL): Promise<string> {
+  async renderDocument(sessionId: string, url: URL, error?: string): Promise<string> {
     const tabId = randomBytes(16).toString("base64url");
-    const inner = await this.renderPage(sessionId, url);
+    const inner = await this.renderPage(sessionId, url, error);
     return Shell({ title: this.#title, tabId, pagePath: url.pathname + url.search, children: inner }) as string;
   }
 
@@ -159,6 +161,7 @@ export class Runtime {
       return { actions: toActions(result) };
     });
     if (!outcome.error) await this.bus.publish({ sessionId, exceptTab: origin?.tabId });
+    this.#announce(sessionId, outcome.actions);
     return outcome;
   }
 
@@ -179,10 +182,15 @@ export class Runtime {
       );
       const result = await (instance as any)[method](...args);
       const actions = toActions(result);
+      this.#announce(sessionId, actions);
       if (actions.length) await this.bus.publish({ sessionId, actions });
     })().catch((error) => console.error(`Background handler ${stateName}.${method} failed:`, error));
     this.running.add(run);
     run.finally(() => this.running.delete(run));
+  }
+
+  #announce(sessionId: string, actions: ClientAction[]): void {
+    if (actions.length) for (const listener of this.actionListeners) listener(sessionId, actions);
   }
 
   // ---------------------------------------------------------------- streams

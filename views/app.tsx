@@ -1,11 +1,27 @@
-import { hyperstate } from "hyperstate";
+import { hyperstate, type HyperstateOptions } from "hyperstate";
 import { CounterPage, CounterState } from "./counter";
 import { IndexPage } from "./index";
+import { BasicPage, BasicUpload } from "./upload/basic";
+import { CustomizedPage, CustomizedUpload } from "./upload/customized";
+import { MultiplePage, MultipleUpload } from "./upload/multiple";
+import { ProgressPage, ProgressUpload } from "./upload/progress";
+import { UnstyledPage, UnstyledUpload } from "./upload/unstyled";
+import { VideoPage, VideoUpload } from "./upload/video";
 
 /** The demo app as a plugin, so tests can mount it on a free port. */
-export const demo = () =>
+export const demo = (options: Partial<HyperstateOptions> = {}) =>
   hyperstate({
     title: "hyperstate demo",
-    states: [CounterState],
-    pages: { "/": IndexPage, "/counter": CounterPage },
+    states: [CounterState, BasicUpload, MultipleUpload, VideoUpload, CustomizedUpload, UnstyledUpload, ProgressUpload],
+    pages: {
+      "/": IndexPage,
+      "/counter": CounterPage,
+      "/basic": BasicPage,
+      "/multiple": MultiplePage,
+      "/video": VideoPage,
+      "/customized": CustomizedPage,
+      "/unstyled": UnstyledPage,
+      "/progress": ProgressPage,
+    },
+    ...options,
   });

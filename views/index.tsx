@@ -1,6 +1,14 @@
 import { Text, VStack } from "hyperstate";
 
-const DEMOS: [path: string, title: string][] = [["/counter", "Counter and a background task"]];
+const DEMOS: [path: string, title: string][] = [
+  ["/counter", "Counter and a background task"],
+  ["/basic", "Basic file upload"],
+  ["/multiple", "Multiple file upload (images)"],
+  ["/video", "Uploading a single file (video)"],
+  ["/customized", "Customizing the upload: accept, max files, upload on drop"],
+  ["/unstyled", "Unstyled upload component"],
+  ["/progress", "Upload progress and cancel"],
+];
 
 export function IndexPage() {
   return (

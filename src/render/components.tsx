@@ -1,4 +1,4 @@
-import Html from "@kitajs/html";
+import Html, { type Children } from "@kitajs/html";
 import { triggerAttributes } from "../events/attributes";
 import type { Trigger } from "../events/refs";
 import { iconPaths } from "./icon";
@@ -6,12 +6,14 @@ import { styleString, withoutStyleProps, type StyleProps } from "./style";
 
 /** Props every layout component takes: style props, the usual attributes, and events. */
 export interface BoxProps extends StyleProps {
-  children?: JSX.Element | JSX.Element[];
+  children?: Children;
   id?: string;
   class?: string;
   onClick?: Trigger;
   onChange?: Trigger;
   onSubmit?: Trigger;
+  /** Escape the children: use it for text that came from users. */
+  safe?: boolean;
   [attribute: `aria-${string}` | `data-${string}`]: string | number | boolean | undefined;
 }
 

@@ -53,10 +53,18 @@ export interface SpoolOptions {
   limits?: MultipartLimits;
   /** Aborting stops reading, deletes the temp files and rejects with the signal's reason. */
   signal?: AbortSignal;
-  /** Runs before any byte of the file is written; throw to refuse it (the error propagates unchanged). */
-  onFileStart?(info: FilePartInfo): void | Promise<void>;
+  /**
+   * Runs before any byte of the file is written, with the fields read so far
+   * (a form's hidden fields come before its files); throw to refuse the file
+   * (the error propagates unchanged), or return a tighter size limit for it.
+   */
+  onFileStart?(info: FilePartInfo, fields: ReadonlyMap<string, string[]>): void | FileLimit | Promise<void | FileLimit>;
   /** Total file bytes on disk so far, after each write; called often, the caller throttles. */
   onProgress?(bytesStored: number): void;
+}
+
+export interface FileLimit {
+  maxFileSize?: number;
 }
 
 export class FileTooLargeError extends MultipartError {
@@ -89,7 +97,7 @@ export class TooManyFilesError extends MultipartError {
 }
 
 type OpenPart =
-  | { kind: "file"; info: FilePartInfo; file: TempFile }
+  | { kind: "file"; info: FilePartInfo; file: TempFile; maxSize: number }
   | { kind: "field"; name: string; chunks: Uint8Array[]; size: number }
   | { kind: "skip" };
 
@@ -128,16 +136,17 @@ export async function spoolMultipart(
       } else {
         if (fileCount >= limits.maxFiles) throw new TooManyFilesError(limits.maxFiles);
         const info = { fieldName: name, fileName, contentType, index: fileCount++ };
-        await onFileStart?.(info);
+        const fileLimit = await onFileStart?.(info, fields);
+        const maxSize = Math.min(limits.maxFileSize, fileLimit?.maxFileSize ?? Infinity);
         const file = await TempFile.create(options.tempDir);
         tempFiles.push(file);
-        part = { kind: "file", info, file };
+        part = { kind: "file", info, file, maxSize };
       }
     } else if (event.type === "data") {
       const { bytes } = event;
       if (part.kind === "file") {
-        if (part.file.size + bytes.length > limits.maxFileSize) {
-          throw new FileTooLargeError(part.info.fileName, limits.maxFileSize);
+        if (part.file.size + bytes.length > part.maxSize) {
+          throw new FileTooLargeError(part.info.fileName, part.maxSize);
         }
         if (bytesStored + bytes.length > limits.maxTotalFileSize) throw new TotalFileSizeError(limits.maxTotalFileSize);
         await part.file.write(bytes);

@@ -1,0 +1,24 @@
+import type { EventRef } from "../events/refs";
+import type { UploadFilesMarker, UploadProgress } from "../protocol";
+import type { UploadFile } from "./upload-file";
+
+export interface UploadFilesOptions {
+  /** A handler that receives `{ loaded, total, progress }` while the upload runs: `S.on.handleProgress`. */
+  onUploadProgress?: (progress: UploadProgress) => EventRef;
+}
+
+/**
+ * Stands in a handler's arguments for the files of upload zone `id`:
+ * `S.on.handleUpload(uploadFiles("upload1"))`. The handler receives them as
+ * `UploadFile[]`.
+ */
+export function uploadFiles(id: string, options: UploadFilesOptions = {}): UploadFile[] {
+  const marker: UploadFilesMarker = { $upload: id };
+  if (options.onUploadProgress) marker.progress = handlerName(options.onUploadProgress);
+  return marker as unknown as UploadFile[];
+}
+
+// `S.on.handler` is a maker of refs: calling it with no arguments tells its name.
+function handlerName(makeRef: (progress: UploadProgress) => EventRef): string {
+  return (makeRef as unknown as () => EventRef)().handler;
+}

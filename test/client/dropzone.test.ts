@@ -1,0 +1,145 @@
+import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
+import {
+  $,
+  dragEvent,
+  drop,
+  fileOf,
+  listedNames,
+  registerDom,
+  startPage,
+  unregisterDom,
+  type Page,
+  type ZoneOptions,
+} from "./dom";
+
+beforeAll(registerDom);
+afterAll(unregisterDom);
+
+let page: Page;
+let pickerOpened = 0;
+function start(options?: ZoneOptions) {
+  page = startPage(options);
+  pickerOpened = 0;
+  // A script's input.click() is what opens the chooser in a browser.
+  $("#upload1 input[type=file]").addEventListener("click", () => pickerOpened++);
+}
+afterEach(() => page.stop());
+
+function press(key: string, target: Element = $("#upload1")): KeyboardEvent {
+  const event = new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true });
+  target.dispatchEvent(event);
+  return event;
+}
+
+test("opens the picker on a click on the zone", () => {
+  start();
+  $(".hint").click();
+  expect(pickerOpened).toBe(1);
+});
+
+test("opens the picker once on a click on the zone's own button", () => {
+  start();
+  $("button.select").click();
+  expect(pickerOpened).toBe(1);
+});
+
+test("opens the picker once when the click lands on the input itself", () => {
+  start();
+  $("#upload1 input[type=file]").click();
+  expect(pickerOpened).toBe(1);
+});
+
+test("does not open the picker on a click with noClick", () => {
+  start({ noClick: true });
+  $("#upload1").click();
+  expect(pickerOpened).toBe(0);
+});
+
+test("does not open the picker on a click when disabled", () => {
+  start({ disabled: true });
+  $("#upload1").click();
+  expect(pickerOpened).toBe(0);
+});
+
+test("opens the picker on Enter and on Space, and stops Space scrolling the page", () => {
+  start();
+  press("Enter");
+  const space = press(" ");
+  expect(pickerOpened).toBe(2);
+  expect(space.defaultPrevented).toBe(true);
+});
+
+test("does not open the picker from the keyboard with noKeyboard", () => {
+  start({ noKeyboard: true });
+  press("Enter");
+  press(" ");
+  expect(pickerOpened).toBe(0);
+});
+
+test("does not open the picker on a key pressed on a child of the zone", () => {
+  start();
+  press("a");
+  press("Enter", $("button.select"));
+  expect(pickerOpened).toBe(0);
+});
+
+test("marks the zone while files are dragged over it, across its children", () => {
+  start();
+  const zone = $("#upload1");
+  const child = $(".hint");
+  zone.dispatchEvent(dragEvent("dragenter"));
+  child.dispatchEvent(dragEvent("dragenter"));
+  zone.dispatchEvent(dragEvent("dragleave"));
+  expect(zone.hasAttribute("data-hs-drag-active")).toBe(true);
+  const over = dragEvent("dragover");
+  child.dispatchEvent(over);
+  expect(over.defaultPrevented).toBe(true);
+  child.dispatchEvent(dragEvent("dragleave"));
+  expect(zone.hasAttribute("data-hs-drag-active")).toBe(false);
+});
+
+test("does not mark the zone for a drag of text", () => {
+  start();
+  const event = new Event("dragenter", { bubbles: true, cancelable: true });
+  Object.defineProperty(event, "dataTransfer", { value: { types: ["text/plain"], files: [] } });
+  $("#upload1").dispatchEvent(event);
+  expect($("#upload1").hasAttribute("data-hs-drag-active")).toBe(false);
+});
+
+test("takes dropped files, stops the browser opening them and clears the drag mark", () => {
+  start();
+  $("#upload1").dispatchEvent(dragEvent("dragenter"));
+  const event = drop([fileOf("a.txt", 1), fileOf("b.txt", 2)], $(".hint"));
+  expect(event.defaultPrevented).toBe(true);
+  expect(listedNames()).toEqual(["a.txt", "b.txt"]);
+  expect($("#upload1").hasAttribute("data-hs-drag-active")).toBe(false);
+});
+
+test("ignores dropped files with noDrag but still stops the browser opening them", () => {
+  start({ noDrag: true });
+  $("#upload1").dispatchEvent(dragEvent("dragenter"));
+  expect($("#upload1").hasAttribute("data-hs-drag-active")).toBe(false);
+  const event = drop([fileOf("a.txt", 1)]);
+  expect(event.defaultPrevented).toBe(true);
+  expect(listedNames()).toEqual([]);
+});
+
+test("ignores dropped files when disabled", () => {
+  start({ disabled: true });
+  drop([fileOf("a.txt", 1)]);
+  expect(listedNames()).toEqual([]);
+});
+
+test("stops a file dropped beside the zone from replacing the page", () => {
+  start();
+  const event = drop([fileOf("a.txt", 1)], $("#clear-button"));
+  expect(event.defaultPrevented).toBe(true);
+  expect(listedNames()).toEqual([]);
+});
+
+test("keeps working on a zone that a swap replaced", () => {
+  start();
+  $("#hs-form-upload1").innerHTML = $("#hs-form-upload1").innerHTML;
+  drop([fileOf("a.txt", 1)]);
+  expect(listedNames()).toEqual(["a.txt"]);
+});

@@ -1,0 +1,58 @@
+import { Button, events, getUploadDir, getUploadUrl, Grid, Image, State, Text, Upload, UploadFile, uploadFiles, VStack, type PageContext } from "hyperstate";
+import { join } from "node:path";
+
+const color = "rgb(107,99,246)";
+
+/** Reflex's customised example: an accept map, at most 5 files, no keyboard, upload on drop. */
+export class CustomizedUpload extends State {
+  static on = events(this);
+  img: string[] = [];
+
+  async handleUpload(files: UploadFile[]) {
+    for (const file of files) {
+      await file.moveTo(join(getUploadDir(), file.name));
+      this.img.push(file.name);
+    }
+  }
+}
+
+export function CustomizedPage({ use }: PageContext) {
+  const state = use(CustomizedUpload);
+  return (
+    <VStack padding="5em">
+      <Upload
+        id="upload2"
+        multiple
+        accept={{
+          "application/pdf": [".pdf"],
+          "image/png": [".png"],
+          "image/jpeg": [".jpg", ".jpeg"],
+          "image/gif": [".gif"],
+          "image/webp": [".webp"],
+          "text/html": [".html", ".htm"],
+        }}
+        maxFiles={5}
+        disabled={false}
+        noKeyboard
+        onDrop={CustomizedUpload.on.handleUpload(uploadFiles("upload2"))}
+        border={`1px dotted ${color}`}
+        padding="5em"
+      >
+        <VStack align="center">
+          <Button color={color} bg="white" border={`1px solid ${color}`}>
+            Select File
+          </Button>
+          <Text>Drag and drop files here or click to select files</Text>
+        </VStack>
+      </Upload>
+      <Grid columns="2" spacing="1">
+        {state.img.map((name) => (
+          <VStack>
+            <Image src={getUploadUrl(name)} alt={name} />
+            <Text safe>{name}</Text>
+          </VStack>
+        ))}
+      </Grid>
+    </VStack>
+  );
+}

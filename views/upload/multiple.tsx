@@ -1,0 +1,41 @@
+import { Button, clearSelectedFiles, events, getUploadDir, getUploadUrl, HStack, Image, SelectedFiles, State, Text, Upload, UploadFile, uploadFiles, VStack, type PageContext } from "hyperstate";
+import { join } from "node:path";
+
+const color = "rgb(107,99,246)";
+
+/** Reflex's multiple-file example (images). */
+export class MultipleUpload extends State {
+  static on = events(this);
+  img: string[] = [];
+
+  async handleUpload(files: UploadFile[]) {
+    for (const file of files) {
+      await file.moveTo(join(getUploadDir(), file.name));
+      this.img.push(file.name);
+    }
+  }
+}
+
+export function MultiplePage({ use }: PageContext) {
+  const state = use(MultipleUpload);
+  return (
+    <VStack padding="5em">
+      <Upload id="upload1" multiple accept={{ "image/*": [".png", ".jpg", ".jpeg", ".gif", ".webp"] }} border={`1px dotted ${color}`} padding="5em">
+        <VStack align="center">
+          <Button color={color} bg="white" border={`1px solid ${color}`}>
+            Select File
+          </Button>
+          <Text>Drag and drop files here or click to select files</Text>
+        </VStack>
+      </Upload>
+      <HStack>
+        <SelectedFiles id="upload1" thumbnails />
+      </HStack>
+      <Button onClick={MultipleUpload.on.handleUpload(uploadFiles("upload1"))}>Upload</Button>
+      <Button onClick={clearSelectedFiles("upload1")}>Clear</Button>
+      {state.img.map((name) => (
+        <Image src={getUploadUrl(name)} alt={name} maxWidth="20rem" />
+      ))}
+    </VStack>
+  );
+}
