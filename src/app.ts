@@ -4,6 +4,8 @@ import { errorResponse, HttpError } from "./errors";
 import { refuseCrossSite } from "./origin";
 import { ROUTES } from "./protocol";
 import { serveAsset } from "./render/assets";
+import type { Page } from "./render/context";
+import { HeadTags } from "./render/shell";
 import { Runtime, type RuntimeOptions, type Session } from "./runtime";
 import { sseResponse } from "./stream/sse";
 import type { UploadOptions } from "./upload/receive";
@@ -48,6 +50,20 @@ export function hyperstate(options: HyperstateOptions) {
     .get(`${ROUTES.upload}/*`, ({ request }) => uploads.serve(request))
     .onStop(() => runtime.close());
 
+  /**
+   * Renders hyperstate components inside a page the app serves itself, so
+   * an existing site can carry an upload form: put `head` in its <head>, the
+   * html where the form goes, and send the headers (a new session's cookie).
+   */
+  async function render(request: Request, view: Page): Promise<{ html: string; head: string; headers: Headers }> {
+    const session = runtime.session(request);
+    const data = (await runtime.store.get(session.id)) ?? {};
+    const html = await runtime.renderWith(session.id, new URL(request.url), data, view);
+    const headers = new Headers({ "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" });
+    if (session.cookie) headers.append("Set-Cookie", session.cookie);
+    return { html, head: HeadTags() as string, headers };
+  }
+
   for (const path of Object.keys(options.pages)) {
     app.get(
       path,
@@ -57,7 +73,7 @@ export function hyperstate(options: HyperstateOptions) {
       }),
     );
   }
-  return app;
+  return Object.assign(app, { render });
 }
 
 /** GET /_stream?tab=&page=: this tab's renders, starting with the current one. */

@@ -18,6 +18,8 @@ export const ROUTES = {
 export const HEADERS = {
   /** The tab that sent a request, so the server can push to the other tabs. */
   tab: "HS-Tab",
+  /** Set by htmx and the client script: the request wants a fragment, not a redirect. */
+  script: "HX-Request",
   /** Client actions a response asks the browser to run (JSON, ASCII-only). */
   trigger: "HX-Trigger",
   redirect: "HX-Redirect",

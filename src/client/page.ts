@@ -12,10 +12,10 @@ export function tabId(): string | null {
   return rootElement()?.getAttribute(ATTRS.tab) ?? null;
 }
 
-/** Headers every request of the script carries. */
-export function tabHeaders(): Record<string, string> {
+/** Headers every request of the script carries: it is the script (as htmx says of its own), and from which tab. */
+export function scriptHeaders(): Record<string, string> {
   const tab = tabId();
-  return tab ? { [HEADERS.tab]: tab } : {};
+  return tab ? { [HEADERS.script]: "true", [HEADERS.tab]: tab } : { [HEADERS.script]: "true" };
 }
 
 /** A JSON attribute; a broken one counts as absent rather than stopping the script. */

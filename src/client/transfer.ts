@@ -4,7 +4,7 @@
 
 import { ATTRS, FIELDS, HEADERS, ROUTES } from "../protocol";
 import { htmxApi } from "./htmx";
-import { csrfToken, rootElement, showMessage, tabHeaders, uploadForm, uploadZone } from "./page";
+import { csrfToken, rootElement, showMessage, scriptHeaders, uploadForm, uploadZone } from "./page";
 import type { SelectionStore } from "./selection";
 
 export class Transfers {
@@ -39,7 +39,7 @@ export class Transfers {
 
     const request = new XMLHttpRequest();
     request.open("POST", target.href);
-    for (const [name, value] of Object.entries(tabHeaders())) request.setRequestHeader(name, value);
+    for (const [name, value] of Object.entries(scriptHeaders())) request.setRequestHeader(name, value);
     request.onload = () => void this.#finish(id, request, files);
     request.onerror = () => showMessage(id, "Upload failed: connection lost");
     request.onloadend = () => this.#forget(id, request);
@@ -56,7 +56,7 @@ export class Transfers {
     this.#running.delete(id);
     uploadZone(id)?.removeAttribute("aria-busy");
     const body = new URLSearchParams({ [FIELDS.csrf]: csrfToken(uploadForm(id)) });
-    fetch(`${ROUTES.uploadCancel}?id=${encodeURIComponent(id)}`, { method: "POST", headers: tabHeaders(), body })
+    fetch(`${ROUTES.uploadCancel}?id=${encodeURIComponent(id)}`, { method: "POST", headers: scriptHeaders(), body })
       .catch(() => {}); // the local upload is stopped either way
     showMessage(id, "Upload cancelled");
   }

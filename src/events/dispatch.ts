@@ -12,24 +12,32 @@ import { readForm } from "./request";
 export async function dispatchEvent(runtime: Runtime, request: Request, session: Session, name: string): Promise<Response> {
   const form = await readForm(request);
   const args = parseArgs(form.get(FIELDS.args));
-  const fromHtmx = request.headers.get("HX-Request") === "true";
+  const fromHtmx = request.headers.get(HEADERS.script) === "true";
   if (!fromHtmx && !isValidCsrfToken(runtime.secret, session.id, form.get(FIELDS.csrf))) {
     throw new HttpError(403, "This form has expired or did not come from this site: reload the page and try again");
   }
   const tabId = request.headers.get(HEADERS.tab) ?? undefined;
   const outcome = await runtime.runEvent(session.id, name, args, { tabId });
   if (!fromHtmx) return redirectBack(request, form.get(FIELDS.returnTo), outcome);
-  const page = pageUrl(request);
-  return pageFragmentResponse(await runtime.renderPage(session.id, page, outcome.error), outcome);
+  return scriptAnswer(runtime, request, session, outcome);
 }
 
-/** The re-rendered root, with client actions in a header htmx dispatches as a DOM event. */
-export function pageFragmentResponse(html: string, outcome: EventOutcome): Response {
+/**
+ * The answer to the client script: the page's re-rendered root, with client
+ * actions in a header htmx dispatches as a DOM event. A page the app renders
+ * itself (an upload form on an existing site) has no root to swap: it is
+ * reloaded instead.
+ */
+export async function scriptAnswer(runtime: Runtime, request: Request, session: Session, outcome: EventOutcome): Promise<Response> {
+  const page = pageUrl(request);
+  const ownPage = runtime.hasPage(page.pathname);
+  const html = ownPage ? await runtime.renderPage(session.id, page, outcome.error) : "";
   const headers = new Headers({ "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" });
   const redirect = outcome.actions.find((action) => action.type === "redirect");
-  if (redirect) headers.set(HEADERS.redirect, redirect.url);
+  if (redirect || !ownPage) headers.set(HEADERS.redirect, redirect?.url ?? page.pathname + page.search);
   if (outcome.actions.length) headers.set(HEADERS.trigger, asciiJson({ "hs:actions": { actions: outcome.actions } }));
   // A failed handler still answers with the page (state as it was) and its message.
+  if (outcome.error && !ownPage) return new Response(outcome.error, { status: 500, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   return new Response(html, { status: outcome.error ? 500 : 200, headers });
 }
 

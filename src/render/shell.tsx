@@ -11,6 +11,18 @@ export interface ShellProps {
 
 const asset = (name: string) => `${ROUTES.client}/${name}`;
 
+/** What a page needs in its <head>: hyperstate's styles and scripts. */
+export function HeadTags(): JSX.Element {
+  return (
+    <>
+      <link rel="stylesheet" href={asset("hyperstate.css")} />
+      <script src={asset("htmx.js")} defer></script>
+      <script src={asset("hx-sse.js")} defer></script>
+      <script src={asset("hyperstate.js")} defer></script>
+    </>
+  );
+}
+
 /** The whole document around a page: scripts, styles and the root that events and the stream swap. */
 export function Shell({ title, tabId, pagePath, children }: ShellProps): JSX.Element {
   const stream = `${ROUTES.stream}?tab=${encodeURIComponent(tabId)}&page=${encodeURIComponent(pagePath)}`;
@@ -22,10 +34,7 @@ export function Shell({ title, tabId, pagePath, children }: ShellProps): JSX.Ele
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title safe>{title}</title>
-          <link rel="stylesheet" href={asset("hyperstate.css")} />
-          <script src={asset("htmx.js")} defer></script>
-          <script src={asset("hx-sse.js")} defer></script>
-          <script src={asset("hyperstate.js")} defer></script>
+          <HeadTags />
         </head>
         <body>
           <div id={ROOT_ID} {...{ [ATTRS.tab]: tabId, "hx-sse:connect": stream }} hx-swap="innerMorph">

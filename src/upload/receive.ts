@@ -1,6 +1,6 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pageFragmentResponse, pageUrl, parseArgs, redirectBack } from "../events/dispatch";
+import { parseArgs, redirectBack, scriptAnswer } from "../events/dispatch";
 import { HttpError } from "../errors";
 import { FIELDS, HEADERS, UPLOAD_PARAMS, type UploadConfig, type UploadFilesMarker } from "../protocol";
 import type { Runtime, Session } from "../runtime";
@@ -64,7 +64,7 @@ export async function receiveUpload(context: UploadContext, request: Request, se
   const progressHandler = query.get(UPLOAD_PARAMS.progress);
   if (progressHandler && !runtime.registry.resolve(progressHandler)) throw new HttpError(404, `No handler named ${progressHandler}`);
 
-  const fromScript = request.headers.has(HEADERS.tab);
+  const fromScript = request.headers.get(HEADERS.script) === "true";
   let config = verifyUploadConfig(runtime.csrfToken(session.id), query.get(FIELDS.config));
   const length = Number(request.headers.get("Content-Length") ?? NaN);
   refuseOversizedBody(length, config, options);
@@ -107,7 +107,7 @@ export async function receiveUpload(context: UploadContext, request: Request, se
     const tabId = request.headers.get(HEADERS.tab) ?? undefined;
     const outcome = await runtime.runEvent(session.id, handler, handlerArgs, { tabId });
     if (!fromScript) return redirectBack(request, body.fields.get(FIELDS.returnTo)?.[0], outcome);
-    return pageFragmentResponse(await runtime.renderPage(session.id, pageUrl(request), outcome.error), outcome);
+    return scriptAnswer(runtime, request, session, outcome);
   } catch (error) {
     throw controller.signal.aborted && controller.signal.reason instanceof Error ? controller.signal.reason : error;
   } finally {

@@ -29,7 +29,7 @@ export function uploadEndpoints(runtime: Runtime, options?: UploadOptions) {
         return await receiveUpload(context, request, session);
       } catch (error) {
         const status = (error as { status?: number }).status;
-        if (request.headers.has(HEADERS.tab) || typeof status !== "number" || status >= 500) throw error;
+        if (request.headers.get(HEADERS.script) === "true" || typeof status !== "number" || status >= 500) throw error;
         await request.body?.cancel().catch(() => {});
         const page = returnUrl(request);
         if (!runtime.hasPage(page.pathname)) throw error;
