@@ -1,7 +1,7 @@
 import { Elysia } from "elysia";
 import { dispatchEvent } from "./events/dispatch";
 import { errorResponse, HttpError } from "./errors";
-import { refuseCrossSite } from "./origin";
+import { asBrowserSent, refuseCrossSite } from "./origin";
 import { ROUTES } from "./protocol";
 import { serveAsset } from "./render/assets";
 import type { Page } from "./render/context";
@@ -14,6 +14,13 @@ import { uploadEndpoints } from "./upload/routes";
 export interface HyperstateOptions extends RuntimeOptions {
   /** Limits and storage of uploads. */
   upload?: UploadOptions;
+  /**
+   * Behind a proxy that terminates TLS: read the public origin from
+   * X-Forwarded-Proto and X-Forwarded-Host (for the cross-site check and the
+   * Secure cookie). Only when the app cannot be reached but through the proxy.
+   * @default false
+   */
+  trustProxy?: boolean;
 }
 
 /**
@@ -27,7 +34,8 @@ export function hyperstate(options: HyperstateOptions) {
   // Each route runs through one edge: session cookie in, errors out as 4xx with a message.
   const edge =
     (handle: (request: Request, session: Session, params: Record<string, string>) => Promise<Response>) =>
-    async ({ request, params }: { request: Request; params: Record<string, string> }) => {
+    async ({ request: received, params }: { request: Request; params: Record<string, string> }) => {
+      const request = options.trustProxy ? asBrowserSent(received) : received;
       const session = runtime.session(request);
       let response: Response;
       try {
@@ -82,14 +90,16 @@ function openStream(runtime: Runtime, request: Request, session: Session): Respo
   const tabId = query.get("tab");
   const page = query.get("page");
   if (!tabId || !/^[\w-]{1,64}$/.test(tabId)) throw new HttpError(400, "The stream needs the tab id the page was rendered with");
-  if (!page?.startsWith("/") || !runtime.hasPage(new URL(page, "http://localhost").pathname)) {
+  const own = new URL(request.url);
+  const pageUrl = page?.startsWith("/") ? new URL(page, own) : undefined;
+  if (!pageUrl || pageUrl.origin !== own.origin || !runtime.hasPage(pageUrl.pathname)) {
     throw new HttpError(404, "The stream's page is not a page of this app");
   }
   return sseResponse((send) => {
-    const remove = runtime.hub.add({ sessionId: session.id, tabId, page, send });
+    const remove = runtime.hub.add({ sessionId: session.id, tabId, page: pageUrl.href, send });
     // A reconnecting tab may have missed changes: it gets the current render first.
     runtime
-      .renderPage(session.id, new URL(page, "http://localhost"))
+      .renderPage(session.id, pageUrl)
       .then((html) => send({ data: html }))
       .catch((error) => console.error("Could not render the stream's first message:", error));
     return remove;

@@ -16,3 +16,24 @@ export function refuseCrossSite(request: Request): void {
     throw new HttpError(403, `Refused: requests from ${origin} may not change this site's state`);
   }
 }
+
+/**
+ * The request as the browser made it, when a proxy in front terminated TLS
+ * or changed the host: X-Forwarded-Proto and X-Forwarded-Host name the
+ * public origin. Only for apps that set `trustProxy`: anyone can send these
+ * headers to a server that is reached directly.
+ */
+export function asBrowserSent(request: Request): Request {
+  const proto = request.headers.get("X-Forwarded-Proto")?.split(",")[0]?.trim();
+  const host = request.headers.get("X-Forwarded-Host")?.split(",")[0]?.trim();
+  if (!proto && !host) return request;
+  const url = new URL(request.url);
+  if (proto === "https" || proto === "http") url.protocol = `${proto}:`;
+  const hostMatch = host ? /^([\w.-]+)(?::(\d+))?$/.exec(host) : null;
+  if (hostMatch) {
+    // Setting `host` alone would keep the internal port.
+    url.hostname = hostMatch[1]!;
+    url.port = hostMatch[2] ?? "";
+  }
+  return new Request(url, request);
+}

@@ -88,6 +88,10 @@ export interface UploadConfig {
   noClick?: boolean;
   noDrag?: boolean;
   noKeyboard?: boolean;
+  /** Files at least this big travel over tus, resumable (set by the server). */
+  resumableAbove?: number;
+  /** Bytes per tus PATCH (set by the server). */
+  chunkSize?: number;
 }
 
 export const REJECTION_CODES = {
@@ -103,6 +107,29 @@ export interface FileRejection {
   file: { name: string; size: number; type: string };
   errors: { code: RejectionCode; message: string }[];
 }
+
+/**
+ * Upload-Metadata keys of a tus upload made for a handler. A client that
+ * knows nothing of hyperstate sets these (and the session cookie) itself.
+ */
+export const TUS_METADATA = {
+  /** The file's name and type, as tus-js-client names them. */
+  filename: "filename",
+  filetype: "filetype",
+  /** `State.handler` to receive the files (UploadFile[] or an UploadChunkIterator). */
+  handler: "handler",
+  /** The upload zone id. */
+  upload: "upload",
+  /** The zone's signed limits (the hs-upload field of its form). */
+  config: "config",
+  /** The handler's arguments, JSON, with the {"$upload": id} marker. */
+  args: "args",
+  /** Files uploaded together share a batch id and know the batch size. */
+  batch: "batch",
+  batchSize: "batchSize",
+  /** `State.handler` that receives progress. */
+  progress: "progress",
+} as const;
 
 /** A handler call as rendered into the page: `args` may hold upload markers. */
 export interface EventSpec {

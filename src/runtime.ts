@@ -36,6 +36,8 @@ export interface EventOutcome {
   actions: ClientAction[];
   /** A readable message when the handler threw; the state is as it was. */
   error?: string;
+  /** A background handler's run: settles when it ends (rejects when it throws). */
+  done?: Promise<void>;
 }
 
 /**
@@ -143,8 +145,7 @@ export class Runtime {
       throw new HttpError(404, `No handler named ${name}: is its state class listed in hyperstate({ states })?`);
     }
     if (handler.background) {
-      this.#startBackground(sessionId, handler.stateClass, handler.method, args);
-      return { actions: [] };
+      return { actions: [], done: this.#startBackground(sessionId, handler.stateClass, handler.method, args) };
     }
     const outcome = await this.lock.run(sessionId, async (): Promise<EventOutcome> => {
       const data = await this.#load(sessionId);
@@ -165,7 +166,7 @@ export class Runtime {
     return outcome;
   }
 
-  #startBackground(sessionId: string, stateClass: StateClass, method: string, args: unknown[]): void {
+  #startBackground(sessionId: string, stateClass: StateClass, method: string, args: unknown[]): Promise<void> {
     const stateName = this.registry.nameOf(stateClass);
     const run = (async () => {
       const instance = instantiate(stateClass, (await this.store.get(sessionId))?.[stateName]);
@@ -184,9 +185,14 @@ export class Runtime {
       const actions = toActions(result);
       this.#announce(sessionId, actions);
       if (actions.length) await this.bus.publish({ sessionId, actions });
-    })().catch((error) => console.error(`Background handler ${stateName}.${method} failed:`, error));
-    this.running.add(run);
-    run.finally(() => this.running.delete(run));
+    })();
+    const settled = run.catch(async (error) => {
+      console.error(`Background handler ${stateName}.${method} failed:`, error);
+      await this.bus.publish({ sessionId, error: `${stateName}.${method} failed: ${(error as Error)?.message ?? String(error)}` });
+    });
+    this.running.add(settled);
+    settled.finally(() => this.running.delete(settled));
+    return run;
   }
 
   #announce(sessionId: string, actions: ClientAction[]): void {
@@ -201,7 +207,7 @@ export class Runtime {
     for (const tab of tabs) {
       let render = renders.get(tab.page);
       if (!render) {
-        render = this.renderPage(change.sessionId, new URL(tab.page, "http://localhost"));
+        render = this.renderPage(change.sessionId, new URL(tab.page), change.error);
         renders.set(tab.page, render);
       }
       try {

@@ -1,5 +1,5 @@
 import { HttpError } from "../errors";
-import { FIELDS, HEADERS } from "../protocol";
+import { ACTIONS_EVENT, FIELDS, HEADERS } from "../protocol";
 import type { EventOutcome, Runtime, Session } from "../runtime";
 import { isValidCsrfToken } from "../state/session";
 import { readForm } from "./request";
@@ -35,7 +35,7 @@ export async function scriptAnswer(runtime: Runtime, request: Request, session: 
   const headers = new Headers({ "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" });
   const redirect = outcome.actions.find((action) => action.type === "redirect");
   if (redirect || !ownPage) headers.set(HEADERS.redirect, redirect?.url ?? page.pathname + page.search);
-  if (outcome.actions.length) headers.set(HEADERS.trigger, asciiJson({ "hs:actions": { actions: outcome.actions } }));
+  if (outcome.actions.length) headers.set(HEADERS.trigger, asciiJson({ [ACTIONS_EVENT]: outcome.actions }));
   // A failed handler still answers with the page (state as it was) and its message.
   if (outcome.error && !ownPage) return new Response(outcome.error, { status: 500, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   return new Response(html, { status: outcome.error ? 500 : 200, headers });
@@ -44,7 +44,7 @@ export async function scriptAnswer(runtime: Runtime, request: Request, session: 
 /** 303 to the page the form came from: a local path only, never another site. */
 export function redirectBack(request: Request, returnTo: unknown, outcome: EventOutcome): Response {
   const redirect = outcome.actions.find((action) => action.type === "redirect");
-  const target = localPath(redirect?.url) ?? localPath(returnTo) ?? localPath(refererPath(request)) ?? "/";
+  const target = localPath(request, redirect?.url) ?? localPath(request, returnTo) ?? localPath(request, refererPath(request)) ?? "/";
   return new Response(null, { status: 303, headers: { Location: target } });
 }
 
@@ -76,9 +76,12 @@ export function parseArgs(raw: unknown): unknown[] {
   return args;
 }
 
-function localPath(value: unknown): string | undefined {
-  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.includes("\\")) return undefined;
-  return value;
+/** A path on this site, or undefined: browsers drop tabs and newlines, so "/\t/evil" would mean "//evil". */
+function localPath(request: Request, value: unknown): string | undefined {
+  if (typeof value !== "string" || !value.startsWith("/") || /[\\\u0000-\u001f]/.test(value)) return undefined;
+  const own = new URL(request.url);
+  const target = new URL(value, own);
+  return target.origin === own.origin ? target.pathname + target.search + target.hash : undefined;
 }
 
 function refererPath(request: Request): string | undefined {

@@ -23,6 +23,10 @@ export function HeadTags(): JSX.Element {
   );
 }
 
+// Background tabs keep their stream: a change reaches every open tab, as the
+// two-tabs promise says, not only the one in front.
+const SSE_CONFIG = JSON.stringify({ sse: { pauseOnBackground: false } });
+
 /** The whole document around a page: scripts, styles and the root that events and the stream swap. */
 export function Shell({ title, tabId, pagePath, children }: ShellProps): JSX.Element {
   const stream = `${ROUTES.stream}?tab=${encodeURIComponent(tabId)}&page=${encodeURIComponent(pagePath)}`;
@@ -37,7 +41,7 @@ export function Shell({ title, tabId, pagePath, children }: ShellProps): JSX.Ele
           <HeadTags />
         </head>
         <body>
-          <div id={ROOT_ID} {...{ [ATTRS.tab]: tabId, "hx-sse:connect": stream }} hx-swap="innerMorph">
+          <div id={ROOT_ID} {...{ [ATTRS.tab]: tabId, "hx-sse:connect": stream, "hx-config": SSE_CONFIG }} hx-swap="innerMorph">
             {children}
           </div>
         </body>

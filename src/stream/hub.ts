@@ -1,6 +1,6 @@
 import type { Send } from "./sse";
 
-/** One open stream: a browser tab showing `page` for a session. */
+/** One open stream: a browser tab showing `page` (its full URL) for a session. */
 export interface Tab {
   sessionId: string;
   tabId: string;

@@ -5,6 +5,8 @@ export interface SessionChange {
   exceptTab?: string;
   /** Client actions for every tab of the session (from a background handler). */
   actions?: unknown[];
+  /** A handler failed away from any request: the tabs show this message. */
+  error?: string;
 }
 
 /**

@@ -1,3 +1,7 @@
+import { UploadCancelledError } from "./chunks";
+
+export { UploadCancelledError };
+
 /** The uploads running now, by session and upload id, so a cancel can stop them. */
 export class InflightUploads {
   readonly #running = new Map<string, Set<AbortController>>();
@@ -23,14 +27,6 @@ export class InflightUploads {
 
   get size(): number {
     return this.#running.size;
-  }
-}
-
-export class UploadCancelledError extends Error {
-  readonly status = 409;
-  constructor() {
-    super("The upload was cancelled");
-    this.name = "UploadCancelledError";
   }
 }
 

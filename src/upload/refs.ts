@@ -1,5 +1,6 @@
 import type { EventRef } from "../events/refs";
 import type { UploadFilesMarker, UploadProgress } from "../protocol";
+import type { UploadChunkIterator } from "./chunks";
 import type { UploadFile } from "./upload-file";
 
 export interface UploadFilesOptions {
@@ -21,4 +22,15 @@ export function uploadFiles(id: string, options: UploadFilesOptions = {}): Uploa
 // `S.on.handler` is a maker of refs: calling it with no arguments tells its name.
 function handlerName(makeRef: (progress: UploadProgress) => EventRef): string {
   return (makeRef as unknown as () => EventRef)().handler;
+}
+
+/**
+ * Stands in a background handler's arguments for the files of zone `id`,
+ * delivered as they arrive: `S.on.handleLargeUpload(uploadFilesChunk("big"))`.
+ * The files travel over tus, in chunks, and resume after a dropped connection.
+ */
+export function uploadFilesChunk(id: string, options: UploadFilesOptions = {}): UploadChunkIterator {
+  const marker: UploadFilesMarker = { $upload: id, chunked: true };
+  if (options.onUploadProgress) marker.progress = handlerName(options.onUploadProgress);
+  return marker as unknown as UploadChunkIterator;
 }
