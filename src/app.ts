@@ -8,7 +8,7 @@ import type { Page } from "./render/context";
 import { HeadTags } from "./render/shell";
 import { Runtime, type RuntimeOptions, type Session } from "./runtime";
 import { sseResponse } from "./stream/sse";
-import type { UploadOptions } from "./upload/receive";
+import { uploadDefaults, type UploadOptions } from "./upload/receive";
 import { uploadEndpoints } from "./upload/routes";
 
 export interface HyperstateOptions extends RuntimeOptions {
@@ -28,8 +28,10 @@ export interface HyperstateOptions extends RuntimeOptions {
  * need, mounted into any Elysia app with `app.use(hyperstate({...}))`.
  */
 export function hyperstate(options: HyperstateOptions) {
-  const runtime = new Runtime(options);
-  const uploads = uploadEndpoints(runtime, options.upload);
+  const uploadOptions = uploadDefaults(options.upload);
+  const { resumableAbove, chunkSize } = uploadOptions;
+  const runtime = new Runtime({ ...options, zoneDefaults: { resumableAbove, chunkSize } });
+  const uploads = uploadEndpoints(runtime, uploadOptions);
 
   // Each route runs through one edge: session cookie in, errors out as 4xx with a message.
   const edge =
@@ -56,7 +58,12 @@ export function hyperstate(options: HyperstateOptions) {
     .post(ROUTES.upload, edge((request, session) => uploads.receive(request, session)), { parse: "none" })
     .post(ROUTES.uploadCancel, edge((request, session) => uploads.cancel(request, session)), { parse: "none" })
     .get(`${ROUTES.upload}/*`, ({ request }) => uploads.serve(request))
-    .onStop(() => runtime.close());
+    .all(ROUTES.tus, ({ request }) => uploads.tus(request), { parse: "none" })
+    .all(`${ROUTES.tus}/*`, ({ request }) => uploads.tus(request), { parse: "none" })
+    .onStop(async () => {
+      uploads.close();
+      await runtime.close();
+    });
 
   /**
    * Renders hyperstate components inside a page the app serves itself, so

@@ -10,7 +10,8 @@ export { VStack, HStack, Center, Box, Grid, Text, Button, Image, Video, Progress
 export type { StyleProps } from "./render/style";
 export type { ClientAction, FileRejection, RejectionCode, UploadProgress } from "./protocol";
 export { Upload, SelectedFiles, type UploadProps, type SelectedFilesProps } from "./upload/component";
-export { uploadFiles, type UploadFilesOptions } from "./upload/refs";
+export { uploadFiles, uploadFilesChunk, type UploadFilesOptions } from "./upload/refs";
+export { UploadChunkIterator, UploadCancelledError, type UploadChunk } from "./upload/chunks";
 export { UploadFile } from "./upload/upload-file";
 export { getUploadDir, getUploadUrl } from "./upload/paths";
 export type { UploadOptions } from "./upload/receive";

@@ -42,6 +42,8 @@ export const UPLOAD_PARAMS = {
   args: "args",
   progress: "progress",
   tab: "tab",
+  /** Signs id, handler, args and progress together. */
+  signature: "sig",
 } as const;
 
 // ---------------------------------------------------------------- DOM
@@ -129,6 +131,8 @@ export const TUS_METADATA = {
   batchSize: "batchSize",
   /** `State.handler` that receives progress. */
   progress: "progress",
+  /** The `sig` of the upload button's formaction: binds handler, args and progress to the zone. */
+  signature: "signature",
 } as const;
 
 /** A handler call as rendered into the page: `args` may hold upload markers. */

@@ -2,10 +2,10 @@ import { randomBytes } from "node:crypto";
 import { ErrorBanner, Shell } from "./render/shell";
 import { withRenderScope, type Page, type RenderScope } from "./render/context";
 import { HttpError } from "./errors";
-import { ACTIONS_EVENT, type ClientAction } from "./protocol";
+import { ACTIONS_EVENT, type ClientAction, type UploadConfig } from "./protocol";
 import { KeyedLock } from "./state/lock";
 import { instantiate, snapshot, StateRegistry, type SessionData } from "./state/registry";
-import { csrfToken, newSessionId, readSessionId, sessionCookie } from "./state/session";
+import { csrfToken, newSessionId, readSessionId, sessionCookie, signingKey } from "./state/session";
 import { backgroundUpdaters, type State, type StateClass } from "./state/state";
 import { MemoryStore, type SessionStore } from "./state/store";
 import { StreamHub } from "./stream/hub";
@@ -22,6 +22,8 @@ export interface RuntimeOptions {
   sessionStore?: SessionStore;
   /** @default an in-process bus */
   changeBus?: ChangeBus;
+  /** What every upload zone's config starts from (set by the upload plugin). */
+  zoneDefaults?: Partial<UploadConfig>;
   /** Signs the tokens of forms that post without JavaScript. @default env HYPERSTATE_SECRET, else random per process */
   secret?: string;
 }
@@ -53,6 +55,7 @@ export class Runtime {
   readonly secret: string;
   readonly #pages: Map<string, Page>;
   readonly #title: string;
+  readonly #zoneDefaults: Partial<UploadConfig>;
   readonly #unsubscribe: () => void;
   /** Background handler runs in flight, so shutdown and tests can wait for them. */
   readonly running = new Set<Promise<unknown>>();
@@ -66,6 +69,7 @@ export class Runtime {
     this.secret = options.secret ?? process.env.HYPERSTATE_SECRET ?? randomBytes(32).toString("hex");
     this.#pages = new Map(Object.entries(options.pages));
     this.#title = options.title ?? "hyperstate";
+    this.#zoneDefaults = options.zoneDefaults ?? {};
     this.#unsubscribe = this.bus.subscribe((change) => void this.#pushToTabs(change));
   }
 
@@ -80,6 +84,11 @@ export class Runtime {
 
   csrfToken(sessionId: string): string {
     return csrfToken(this.secret, sessionId);
+  }
+
+  /** Signs what the session's pages hand the browser to send back unchanged. */
+  signingKey(sessionId: string): string {
+    return signingKey(this.secret, sessionId);
   }
 
   async #load(sessionId: string): Promise<SessionData> {
@@ -121,6 +130,8 @@ export class Runtime {
       url,
       error,
       csrfToken: this.csrfToken(sessionId),
+      signingKey: this.signingKey(sessionId),
+      zoneDefaults: this.#zoneDefaults,
       use<T extends State>(stateClass: StateClass<T>): T {
         let instance = instances.get(stateClass);
         if (!instance) {

@@ -2,6 +2,7 @@ import { hyperstate, type HyperstateOptions } from "hyperstate";
 import { CounterPage, CounterState } from "./counter";
 import { IndexPage } from "./index";
 import { BasicPage, BasicUpload } from "./upload/basic";
+import { ChunkedPage, ChunkUploadState } from "./upload/chunked";
 import { CustomizedPage, CustomizedUpload } from "./upload/customized";
 import { MultiplePage, MultipleUpload } from "./upload/multiple";
 import { ProgressPage, ProgressUpload } from "./upload/progress";
@@ -12,7 +13,7 @@ import { VideoPage, VideoUpload } from "./upload/video";
 export const demo = (options: Partial<HyperstateOptions> = {}) =>
   hyperstate({
     title: "hyperstate demo",
-    states: [CounterState, BasicUpload, MultipleUpload, VideoUpload, CustomizedUpload, UnstyledUpload, ProgressUpload],
+    states: [CounterState, BasicUpload, MultipleUpload, VideoUpload, CustomizedUpload, UnstyledUpload, ProgressUpload, ChunkUploadState],
     pages: {
       "/": IndexPage,
       "/counter": CounterPage,
@@ -22,6 +23,7 @@ export const demo = (options: Partial<HyperstateOptions> = {}) =>
       "/customized": CustomizedPage,
       "/unstyled": UnstyledPage,
       "/progress": ProgressPage,
+      "/chunked": ChunkedPage,
     },
     ...options,
   });

@@ -8,6 +8,7 @@ const DEMOS: [path: string, title: string][] = [
   ["/customized", "Customizing the upload: accept, max files, upload on drop"],
   ["/unstyled", "Unstyled upload component"],
   ["/progress", "Upload progress and cancel"],
+  ["/chunked", "Chunked, resumable upload of large files"],
 ];
 
 export function IndexPage() {

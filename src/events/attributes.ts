@@ -1,4 +1,6 @@
 import { ATTRS, FIELDS, ROOT_ID, ROUTES, UPLOAD_PARAMS, type UploadFilesMarker } from "../protocol";
+import { currentRenderScope } from "../render/context";
+import { sign } from "../state/session";
 import { isClientAction, isEventRef, type EventRef, type Trigger } from "./refs";
 
 export type Attributes = Record<string, string>;
@@ -38,15 +40,26 @@ export function uploadFormId(uploadId: string): string {
   return `hs-form-${uploadId}`;
 }
 
-/** Where an upload for `ref` posts: the handler, its arguments and the progress handler ride in the query. */
+/**
+ * Where an upload for `ref` posts: the handler, its arguments and the
+ * progress handler ride in the query, signed, so files refused by a strict
+ * zone cannot reach its handler through a looser zone.
+ */
 export function uploadAction(ref: EventRef, upload: UploadFilesMarker): string {
+  const action = { id: upload.$upload, handler: ref.handler, args: JSON.stringify(ref.args), progress: upload.progress ?? "" };
   const query = new URLSearchParams({
-    [UPLOAD_PARAMS.id]: upload.$upload,
-    [UPLOAD_PARAMS.handler]: ref.handler,
-    [UPLOAD_PARAMS.args]: JSON.stringify(ref.args),
+    [UPLOAD_PARAMS.id]: action.id,
+    [UPLOAD_PARAMS.handler]: action.handler,
+    [UPLOAD_PARAMS.args]: action.args,
   });
-  if (upload.progress) query.set(UPLOAD_PARAMS.progress, upload.progress);
+  if (action.progress) query.set(UPLOAD_PARAMS.progress, action.progress);
+  query.set(UPLOAD_PARAMS.signature, sign(currentRenderScope().signingKey, uploadActionText(action)));
   return `${ROUTES.upload}?${query}`;
+}
+
+/** What an upload's signature covers. */
+export function uploadActionText(action: { id: string; handler: string; args: string; progress: string }): string {
+  return ["upload-action", action.id, action.handler, action.args, action.progress].join("\n");
 }
 
 function uploadSubmitAttributes(ref: EventRef, upload: UploadFilesMarker): Attributes {

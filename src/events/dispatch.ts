@@ -18,7 +18,7 @@ export async function dispatchEvent(runtime: Runtime, request: Request, session:
   }
   const tabId = request.headers.get(HEADERS.tab) ?? undefined;
   const outcome = await runtime.runEvent(session.id, name, args, { tabId });
-  if (!fromHtmx) return redirectBack(request, form.get(FIELDS.returnTo), outcome);
+  if (!fromHtmx) return nativeAnswer(runtime, request, session, form.get(FIELDS.returnTo), outcome);
   return scriptAnswer(runtime, request, session, outcome);
 }
 
@@ -41,11 +41,24 @@ export async function scriptAnswer(runtime: Runtime, request: Request, session: 
   return new Response(html, { status: outcome.error ? 500 : 200, headers });
 }
 
-/** 303 to the page the form came from: a local path only, never another site. */
-export function redirectBack(request: Request, returnTo: unknown, outcome: EventOutcome): Response {
+/**
+ * The answer to a form posted without JavaScript: 303 back to the page it
+ * came from (a local path only, never another site). When the handler
+ * failed, that page at once with its message, so a failure never passes
+ * for a success.
+ */
+export async function nativeAnswer(runtime: Runtime, request: Request, session: Session, returnTo: unknown, outcome: EventOutcome): Promise<Response> {
   const redirect = outcome.actions.find((action) => action.type === "redirect");
   const target = localPath(request, redirect?.url) ?? localPath(request, returnTo) ?? localPath(request, refererPath(request)) ?? "/";
-  return new Response(null, { status: 303, headers: { Location: target } });
+  if (!outcome.error) return new Response(null, { status: 303, headers: { Location: target } });
+  return documentWithError(runtime, session, new URL(target, request.url), outcome.error, 500);
+}
+
+/** A page of the app with a message on top, or the message alone for a page the app does not render. */
+export async function documentWithError(runtime: Runtime, session: Session, page: URL, message: string, status: number): Promise<Response> {
+  const headers = { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" };
+  if (!runtime.hasPage(page.pathname)) return new Response(message, { status, headers: { ...headers, "Content-Type": "text/plain; charset=utf-8" } });
+  return new Response(await runtime.renderDocument(session.id, page, message), { status, headers });
 }
 
 /** The page an htmx request came from (htmx sends its URL), else the Referer. */

@@ -6,12 +6,16 @@ const htmxDist = join(dirname(require.resolve("htmx.org/package.json")), "dist")
 const publicDir = join(import.meta.dir, "..", "..", "public");
 const clientEntry = join(import.meta.dir, "..", "client", "index.ts");
 
+const CLIENT_ENTRY = "hyperstate.js";
+/** The names Bun gives the client's lazily loaded chunks. */
+const CLIENT_CHUNK = /^chunk-[a-z0-9]+\.js$/;
+
 /** The files a page loads, by the name it asks for under /_hyperstate/. */
 const SOURCES: Record<string, () => Promise<Blob>> = {
   "htmx.js": async () => Bun.file(join(htmxDist, "htmx.min.js")),
   "hx-sse.js": async () => Bun.file(join(htmxDist, "ext", "hx-sse.min.js")),
   "hyperstate.css": async () => Bun.file(join(publicDir, "hyperstate.css")),
-  "hyperstate.js": buildClient,
+  [CLIENT_ENTRY]: async () => (await clientFiles()).get(CLIENT_ENTRY)!,
 };
 
 export const ASSET_NAMES = Object.keys(SOURCES);
@@ -20,7 +24,11 @@ const built = new Map<string, Promise<{ body: ArrayBuffer; etag: string }>>();
 
 /** Serves one asset, built or read once per process and then kept in memory. */
 export async function serveAsset(name: string, request: Request): Promise<Response> {
-  const source = SOURCES[name];
+  let source = SOURCES[name];
+  if (!source && CLIENT_CHUNK.test(name)) {
+    const chunk = (await clientFiles()).get(name);
+    if (chunk) source = async () => chunk;
+  }
   if (!source) return new Response("Not found", { status: 404 });
   let asset = built.get(name);
   if (!asset) {
@@ -41,9 +49,32 @@ export async function serveAsset(name: string, request: Request): Promise<Respon
   return new Response(body, { headers });
 }
 
+let clientBuild: Promise<Map<string, Blob>> | undefined;
+
+/** The client script and its chunks, by the name the page asks for. */
+function clientFiles(): Promise<Map<string, Blob>> {
+  if (!clientBuild) {
+    clientBuild = buildClient();
+    clientBuild.catch(() => (clientBuild = undefined));
+  }
+  return clientBuild;
+}
+
 // Bundled in-process on first request, so the page never loads a stale build.
-async function buildClient(): Promise<Blob> {
-  const result = await Bun.build({ entrypoints: [clientEntry], minify: true, target: "browser", format: "iife" });
+// Split: what only resumable uploads need is a chunk the script import()s when
+// one starts. Without module preload, Bun adds no loader code to the entry.
+export async function buildClient(): Promise<Map<string, Blob>> {
+  const result = await Bun.build({
+    entrypoints: [clientEntry],
+    minify: true,
+    target: "browser",
+    format: "esm",
+    splitting: true,
+    modulePreload: false,
+  });
   if (!result.success) throw new AggregateError(result.logs, "The client script failed to build");
-  return result.outputs[0]!;
+  // Output paths are "./index.js" and "./chunk-<hash>.js"; the entry imports chunks by those names.
+  return new Map(
+    result.outputs.map((output) => [output.kind === "entry-point" ? CLIENT_ENTRY : output.path.replace("./", ""), output]),
+  );
 }

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import type { UploadConfig } from "../protocol";
 import type { State, StateClass } from "../state/state";
 
 /** What a page function is given. */
@@ -15,6 +16,10 @@ export type Page = (ctx: PageContext) => JSX.Element;
 /** Internal: what components need while a page renders. */
 export interface RenderScope extends PageContext {
   csrfToken: string;
+  /** Signs upload limits and handlers into the page; never rendered itself. */
+  signingKey: string;
+  /** What every upload zone's config starts from (the server's resumable-upload settings). */
+  zoneDefaults: Partial<UploadConfig>;
   /** A readable message from a handler that failed, shown at the top of the page. */
   error?: string;
 }

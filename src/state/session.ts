@@ -36,3 +36,23 @@ export function isValidCsrfToken(secret: string, sessionId: string, token: unkno
   const given = Buffer.from(token);
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
+
+/**
+ * The key that signs what a page hands the browser to send back unchanged
+ * (an upload zone's limits, an upload's handler): derived from the secret
+ * and the session, and never rendered, unlike the form token.
+ */
+export function signingKey(secret: string, sessionId: string): string {
+  return createHmac("sha256", secret).update(`signing:${sessionId}`).digest("base64url");
+}
+
+export function sign(key: string, text: string): string {
+  return createHmac("sha256", key).update(text).digest("base64url");
+}
+
+export function isSigned(key: string, text: string, signature: unknown): boolean {
+  if (typeof signature !== "string") return false;
+  const expected = Buffer.from(sign(key, text));
+  const given = Buffer.from(signature);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}

@@ -31,6 +31,7 @@ function UploadRoot(props: UploadProps, styled = false): JSX.Element {
   if (!/^[A-Za-z][\w-]*$/.test(id)) throw new Error(`Upload id ${JSON.stringify(id)} must start with a letter and hold only letters, digits, _ and -`);
   const scope = currentRenderScope();
   const config: UploadConfig = {
+    ...scope.zoneDefaults,
     id,
     accept: rest.accept,
     disabled: rest.disabled,
@@ -72,8 +73,7 @@ function UploadRoot(props: UploadProps, styled = false): JSX.Element {
       {/* Hidden fields come first: the server reads them before the first file. */}
       <input type="hidden" name={FIELDS.csrf} value={scope.csrfToken} />
       <input type="hidden" name={FIELDS.returnTo} value={scope.url.pathname + scope.url.search} />
-      {/* Signed with the session's token as key: the limits hold for this session only. */}
-      <input type="hidden" name={FIELDS.config} value={signUploadConfig(scope.csrfToken, config)} />
+      <input type="hidden" name={FIELDS.config} value={signUploadConfig(scope.signingKey, config)} />
       {Html.createElement(
         "div",
         zone,

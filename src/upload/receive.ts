@@ -1,6 +1,6 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs, redirectBack, scriptAnswer } from "../events/dispatch";
+import { nativeAnswer, scriptAnswer } from "../events/dispatch";
 import { HttpError } from "../errors";
 import { FIELDS, HEADERS, UPLOAD_PARAMS, type UploadConfig, type UploadFilesMarker } from "../protocol";
 import type { Runtime, Session } from "../runtime";
@@ -12,6 +12,8 @@ import { spoolMultipart, type SpooledFile } from "./multipart";
 import { sanitizeFileName } from "./paths";
 import { progressReporter } from "./progress";
 import { sniffType } from "./sniff";
+import { argumentsWith, readUploadAction, type UploadAction } from "./action";
+import { UploadChunkIterator } from "./chunks";
 import { UploadFile } from "./upload-file";
 
 export interface UploadOptions {
@@ -23,6 +25,12 @@ export interface UploadOptions {
   tempDir?: string;
   /** The least time between two calls of a progress handler. @default 100 */
   progressIntervalMs?: number;
+  /** Files at least this big go over tus, so a dropped connection resumes. @default 64 MiB */
+  resumableAbove?: number;
+  /** Bytes per tus PATCH from the browser. @default 8 MiB */
+  chunkSize?: number;
+  /** How long an unfinished resumable upload is kept. @default 24 hours */
+  resumableExpiryMs?: number;
 }
 
 export interface UploadContext {
@@ -37,6 +45,9 @@ export function uploadDefaults(options: UploadOptions = {}): Required<UploadOpti
     maxRequestSize: options.maxRequestSize ?? 4 * 1024 ** 3,
     tempDir: options.tempDir ?? join(tmpdir(), "hyperstate-uploads"),
     progressIntervalMs: options.progressIntervalMs ?? 100,
+    resumableAbove: options.resumableAbove ?? 64 * 1024 ** 2,
+    chunkSize: options.chunkSize ?? 8 * 1024 ** 2,
+    resumableExpiryMs: options.resumableExpiryMs ?? 24 * 60 * 60 * 1000,
   };
 }
 
@@ -51,21 +62,17 @@ const MULTIPART_OVERHEAD = 64 * 1024;
 export async function receiveUpload(context: UploadContext, request: Request, session: Session): Promise<Response> {
   const { runtime, inflight, options } = context;
   const query = new URL(request.url).searchParams;
-  const uploadId = query.get(UPLOAD_PARAMS.id) ?? "";
-  const handler = query.get(UPLOAD_PARAMS.handler);
-  if (!/^[A-Za-z][\w-]*$/.test(uploadId)) throw new HttpError(400, "This upload names no upload zone (id)");
-  if (!handler) {
-    throw new HttpError(400, `Upload "${uploadId}" has no handler: give a button onClick={S.on.handler(uploadFiles("${uploadId}"))} or the zone an onDrop`);
-  }
-  if (!runtime.registry.resolve(handler)) throw new HttpError(404, `No handler named ${handler}`);
-  const args = parseArgs(query.get(UPLOAD_PARAMS.args));
-  const markerIndex = args.findIndex((arg) => (arg as UploadFilesMarker | null)?.$upload === uploadId);
-  if (markerIndex < 0) throw new HttpError(400, `The handler's arguments do not carry uploadFiles("${uploadId}")`);
-  const progressHandler = query.get(UPLOAD_PARAMS.progress);
-  if (progressHandler && !runtime.registry.resolve(progressHandler)) throw new HttpError(404, `No handler named ${progressHandler}`);
+  const action = readUploadAction(runtime, session.id, {
+    id: query.get(UPLOAD_PARAMS.id),
+    handler: query.get(UPLOAD_PARAMS.handler),
+    args: query.get(UPLOAD_PARAMS.args),
+    progress: query.get(UPLOAD_PARAMS.progress),
+    signature: query.get(UPLOAD_PARAMS.signature),
+  });
+  const { uploadId, progress: progressHandler } = action;
 
   const fromScript = request.headers.get(HEADERS.script) === "true";
-  let config = verifyUploadConfig(runtime.csrfToken(session.id), query.get(FIELDS.config));
+  let config = verifyUploadConfig(runtime.signingKey(session.id), query.get(FIELDS.config));
   const length = Number(request.headers.get("Content-Length") ?? NaN);
   refuseOversizedBody(length, config, options);
 
@@ -85,14 +92,15 @@ export async function receiveUpload(context: UploadContext, request: Request, se
     const body = await spoolMultipart(request.body, request.headers.get("Content-Type"), {
       tempDir: options.tempDir,
       signal: controller.signal,
-      limits: { maxFileSize: options.maxFileSize, maxFiles: 10_000 },
+      // Without a Content-Length, the request's cap is held while the bytes stream.
+      limits: { maxFileSize: options.maxFileSize, maxTotalFileSize: options.maxRequestSize, maxFiles: 10_000 },
       onProgress: (stored) => progress?.stored(stored),
       onFileStart(info, fields) {
         // A form posted without JavaScript proves it came from our page with its token.
         if (!fromScript && !isValidCsrfToken(runtime.secret, session.id, fields.get(FIELDS.csrf)?.[0])) {
           throw new HttpError(403, "This form has expired or did not come from this site: reload the page and try again");
         }
-        config ??= verifyUploadConfig(runtime.csrfToken(session.id), fields.get(FIELDS.config)?.[0]);
+        config ??= verifyUploadConfig(runtime.signingKey(session.id), fields.get(FIELDS.config)?.[0]);
         if (!config || config.id !== uploadId) {
           throw new HttpError(400, "The upload form's limits are missing or were altered: reload the page and try again");
         }
@@ -103,10 +111,11 @@ export async function receiveUpload(context: UploadContext, request: Request, se
     if (files.length === 0) throw new HttpError(422, "No file was chosen");
     for (const file of body.files) checkStoredFile(config!, file, options);
     await progress?.finish();
-    const handlerArgs = args.map((arg, index) => (index === markerIndex ? files : arg));
     const tabId = request.headers.get(HEADERS.tab) ?? undefined;
-    const outcome = await runtime.runEvent(session.id, handler, handlerArgs, { tabId });
-    if (!fromScript) return redirectBack(request, body.fields.get(FIELDS.returnTo)?.[0], outcome);
+    const outcome = action.marker.chunked
+      ? await feedChunkHandler(runtime, session.id, action, files)
+      : await runtime.runEvent(session.id, action.handler, argumentsWith(action, files), { tabId });
+    if (!fromScript) return nativeAnswer(runtime, request, session, body.fields.get(FIELDS.returnTo)?.[0], outcome);
     return scriptAnswer(runtime, request, session, outcome);
   } catch (error) {
     throw controller.signal.aborted && controller.signal.reason instanceof Error ? controller.signal.reason : error;
@@ -147,4 +156,27 @@ function checkStoredFile(config: UploadConfig, file: SpooledFile, options: Requi
   const limits = limitsFor(config, { globalMaxFileSize: options.maxFileSize, strict: true });
   const [error] = checkFile({ name, size: file.size, type: file.contentType, sniffedType: sniffType(file.head) }, limits);
   if (error) throw new UploadLimitError(name, error);
+}
+
+/**
+ * A chunk handler reached by a form posted without JavaScript: the files
+ * were stored whole, so they are read back to it in chunks. Answers once
+ * the handler has finished, so the page it returns to shows the result.
+ */
+async function feedChunkHandler(runtime: Runtime, sessionId: string, action: UploadAction, files: UploadFile[]) {
+  const chunks = new UploadChunkIterator();
+  const outcome = await runtime.runEvent(sessionId, action.handler, argumentsWith(action, chunks));
+  try {
+    for (const file of files) {
+      const reader = file.stream().getReader();
+      for (let offset = 0, read = await reader.read(); !read.done; offset += read.value.byteLength, read = await reader.read()) {
+        await chunks.push({ filename: file.name, offset, contentType: file.contentType, data: read.value });
+      }
+    }
+    chunks.end();
+  } catch (error) {
+    chunks.fail(error as Error);
+  }
+  await outcome.done?.catch(() => {});
+  return outcome;
 }

@@ -1,17 +1,25 @@
-import { HttpError } from "../errors";
+import { documentWithError } from "../events/dispatch";
+import { errorResponse, HttpError } from "../errors";
+import { refuseCrossSite } from "../origin";
 import { HEADERS, UPLOAD_PARAMS } from "../protocol";
 import type { Runtime, Session } from "../runtime";
 import { InflightUploads } from "./inflight";
 import { getUploadDir } from "./paths";
-import { receiveUpload, uploadDefaults, type UploadContext, type UploadOptions } from "./receive";
+import { receiveUpload, type UploadContext, type UploadOptions } from "./receive";
+import { ResumableUploads } from "./resumable";
 import { serveUploadedFile } from "./serve";
 
 /** The upload endpoints, as plain functions of a Request; app.ts mounts them. */
-export function uploadEndpoints(runtime: Runtime, options?: UploadOptions) {
-  const context: UploadContext = { runtime, inflight: new InflightUploads(), options: uploadDefaults(options) };
+export function uploadEndpoints(runtime: Runtime, options: Required<UploadOptions>) {
+  const context: UploadContext = { runtime, inflight: new InflightUploads(), options };
+  const resumable = new ResumableUploads(context);
+  const cancel = (sessionId: string, uploadId: string) => {
+    context.inflight.cancel(sessionId, uploadId);
+    return resumable.cancel(sessionId, uploadId);
+  };
   // A handler that returns cancelUpload(id) stops the server side of that upload too.
   runtime.actionListeners.add((sessionId, actions) => {
-    for (const action of actions) if (action.type === "cancelUpload") context.inflight.cancel(sessionId, action.id);
+    for (const action of actions) if (action.type === "cancelUpload") void cancel(sessionId, action.id);
   });
 
   return {
@@ -31,10 +39,7 @@ export function uploadEndpoints(runtime: Runtime, options?: UploadOptions) {
         const status = (error as { status?: number }).status;
         if (request.headers.get(HEADERS.script) === "true" || typeof status !== "number" || status >= 500) throw error;
         await request.body?.cancel().catch(() => {});
-        const page = returnUrl(request);
-        if (!runtime.hasPage(page.pathname)) throw error;
-        const html = await runtime.renderDocument(session.id, page, (error as Error).message);
-        return new Response(html, { status, headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" } });
+        return documentWithError(runtime, session, returnUrl(request), (error as Error).message, status);
       }
     },
 
@@ -42,9 +47,23 @@ export function uploadEndpoints(runtime: Runtime, options?: UploadOptions) {
     async cancel(request: Request, session: Session): Promise<Response> {
       const uploadId = new URL(request.url).searchParams.get(UPLOAD_PARAMS.id);
       if (!uploadId) throw new HttpError(400, "Which upload? The cancel request names no id");
-      context.inflight.cancel(session.id, uploadId);
       await request.body?.cancel().catch(() => {});
+      await cancel(session.id, uploadId);
       return new Response(null, { status: 204 });
+    },
+
+    /** /_tus and /_tus/<id>: tus 1.0 for resumable uploads (no new session: a tus upload needs the page's). */
+    async tus(request: Request): Promise<Response> {
+      try {
+        if (request.method !== "OPTIONS" && request.method !== "HEAD") refuseCrossSite(request);
+      } catch (error) {
+        return errorResponse(error);
+      }
+      return resumable.tus.handle(request);
+    },
+
+    close(): void {
+      resumable.close();
     },
   };
 }

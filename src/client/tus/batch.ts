@@ -1,0 +1,117 @@
+// One click's files over tus, as one batch: find the uploads a reload left
+// behind or create one per file, then send the files, three at a time. The
+// server runs the handler when the batch's last byte arrives and pushes the
+// new page over its stream; nothing here renders.
+//
+// A chunk of its own, loaded on demand, that shares no module with the page's
+// script (a shared one would be loaded with every page): the page reads the
+// DOM and the upload URL, and hands over plain values and the protocol's names.
+
+import type { TUS_METADATA } from "../../protocol";
+import { type TusUpload, sendFile } from "./file-upload";
+import { encodeMetadata, offsetOf, randomId, tusRequest, TusFailure } from "./http";
+import { forgetEntry, loadEntry, saveEntry } from "./resume-store";
+
+export interface TusJob {
+  /** The upload zone. */
+  id: string;
+  files: readonly File[];
+  /** Where uploads are created: ROUTES.tus. */
+  endpoint: string;
+  /** The Upload-Metadata keys: TUS_METADATA. */
+  keys: typeof TUS_METADATA;
+  /** As the upload URL names them: the handler, its arguments (JSON) and the progress handler. */
+  handler: string | null;
+  args: string | null;
+  progress: string | null;
+  /** The form's signed limits. */
+  config: string | null;
+  chunkSize?: number;
+  /** Sent with every request: HX-Request and HS-Tab. */
+  headers: Record<string, string>;
+}
+
+const PARALLEL_FILES = 3;
+const DEFAULT_CHUNK_SIZE = 8 * 1024 * 1024;
+
+/** Resolves when every byte is on the server; rejects with a TusFailure, or the abort reason when `signal` cancels it. */
+export async function uploadOverTus(job: TusJob, signal: AbortSignal): Promise<void> {
+  // Cancelled while this chunk loaded.
+  signal.throwIfAborted();
+  // Stops the other files when one fails, as well as on cancel.
+  const stop = new AbortController();
+  const onCancel = () => stop.abort(signal.reason);
+  signal.addEventListener("abort", onCancel);
+  const uploads: TusUpload[] = [];
+  try {
+    uploads.push(...((await findLeftUploads(job, stop.signal)) ?? []));
+    if (uploads.length === 0) await createUploads(job, uploads, stop.signal);
+    const queue = [...uploads];
+    const worker = async () => {
+      for (let upload; (upload = queue.shift()); ) {
+        await sendFile(upload, job.chunkSize || DEFAULT_CHUNK_SIZE, job.headers, stop.signal);
+      }
+    };
+    await Promise.all(Array.from({ length: PARALLEL_FILES }, worker));
+    for (const file of job.files) forgetEntry(job.id, file);
+  } catch (error) {
+    stop.abort();
+    // A lost connection keeps the uploads for the next click, or a reload.
+    if (signal.aborted || !(error instanceof TusFailure && error.resumable)) discard(job, uploads);
+    throw error;
+  } finally {
+    signal.removeEventListener("abort", onCancel);
+  }
+}
+
+/** The uploads a reload left behind, if every file has one, all of one batch of this many files, and the server still knows them. */
+async function findLeftUploads(job: TusJob, signal: AbortSignal): Promise<TusUpload[] | undefined> {
+  const entries = job.files.map((file) => loadEntry(job.id, file));
+  const batch = entries[0]?.batch;
+  if (entries.every((entry) => entry && entry.batch === batch && entry.batchSize === job.files.length)) {
+    const heads = await Promise.all(entries.map((entry) => tusRequest("HEAD", entry!.url, job.headers, signal)));
+    if (heads.some((head) => !head.status)) throw new TusFailure(null, true);
+    if (heads.every((head) => head.status < 300 && offsetOf(head) >= 0)) {
+      return heads.map((head, i) => ({ file: job.files[i]!, url: entries[i]!.url, offset: offsetOf(head) }));
+    }
+  }
+  // Anything else starts over; the server may drop what it kept.
+  discard(
+    job,
+    entries.flatMap((entry, i) => (entry ? [{ file: job.files[i]!, url: entry.url, offset: 0 }] : [])),
+  );
+}
+
+/** Creates every upload before any data goes, so the server knows the whole batch. */
+async function createUploads(job: TusJob, uploads: TusUpload[], signal: AbortSignal): Promise<void> {
+  const batch = randomId();
+  const batchSize = job.files.length;
+  const META = job.keys;
+  for (const file of job.files) {
+    const metadata = encodeMetadata({
+      [META.filename]: file.name,
+      [META.filetype]: file.type,
+      [META.handler]: job.handler,
+      [META.upload]: job.id,
+      [META.config]: job.config,
+      [META.args]: job.args,
+      [META.batch]: batch,
+      [META.batchSize]: batchSize,
+      [META.progress]: job.progress,
+    });
+    const headers = { ...job.headers, "Upload-Length": file.size, "Upload-Metadata": metadata };
+    const response = await tusRequest("POST", job.endpoint, headers, signal);
+    const url = response.getResponseHeader("Location");
+    if (response.status !== 201 || !url) throw new TusFailure(response);
+    uploads.push({ file, url, offset: 0 });
+    saveEntry(job.id, file, { url, batch, batchSize });
+  }
+}
+
+/** Termination: DELETE each upload, best effort, and forget it here. */
+function discard(job: TusJob, uploads: TusUpload[]): void {
+  for (const { file, url } of uploads) {
+    forgetEntry(job.id, file);
+    tusRequest("DELETE", url, job.headers).catch(() => {});
+  }
+}

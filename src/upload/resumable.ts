@@ -1,0 +1,259 @@
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { HttpError } from "../errors";
+import { ROUTES, TUS_METADATA as META, type UploadConfig, type UploadFilesMarker } from "../protocol";
+import type { Runtime } from "../runtime";
+import { readSessionId } from "../state/session";
+import { argumentsWith, readUploadAction, type RawUploadAction, type UploadAction } from "./action";
+import { UploadCancelledError, UploadChunkIterator } from "./chunks";
+import { verifyUploadConfig } from "./config-token";
+import { checkCount, checkFile, limitsFor, UploadLimitError } from "./limits";
+import { sanitizeFileName } from "./paths";
+import { progressReporter } from "./progress";
+import type { UploadContext } from "./receive";
+import { createTusHandler, type TusHandler, type TusSink, type TusUploadInfo } from "./tus";
+import { UploadFile } from "./upload-file";
+
+/**
+ * Files sent together over tus for one handler call. A batch of `size`
+ * files either feeds a chunk handler as bytes arrive, or, once every file
+ * is complete, calls an ordinary handler with them as UploadFile[].
+ */
+interface Batch {
+  id: string;
+  sessionId: string;
+  uploadId: string;
+  action: UploadAction;
+  size: number;
+  /** Uploads created so far, in creation order. */
+  uploads: string[];
+  totalLength: number;
+  stored: Map<string, number>;
+  completed: Set<string>;
+  /** For a chunk handler: the queue it reads. */
+  chunks?: UploadChunkIterator;
+  report?: ReturnType<typeof progressReporter>;
+}
+
+const BATCH_ID = /^[A-Za-z0-9_-]{8,64}$/;
+
+/** The upload's handler, arguments and signature, from its metadata (the upload button's formaction query). */
+function actionOf(metadata: Record<string, string>): RawUploadAction {
+  return { id: metadata[META.upload], handler: metadata[META.handler], args: metadata[META.args], progress: metadata[META.progress], signature: metadata[META.signature] };
+}
+
+/** The tus endpoint bound to hyperstate's sessions, limits and handlers. */
+export class ResumableUploads {
+  readonly tus: TusHandler;
+  readonly #runtime: Runtime;
+  readonly #context: UploadContext;
+  readonly #batches = new Map<string, Batch>();
+  readonly #directory: string;
+
+  constructor(context: UploadContext) {
+    this.#context = context;
+    this.#runtime = context.runtime;
+    this.#directory = join(context.options.tempDir, "tus");
+    this.tus = createTusHandler({
+      directory: this.#directory,
+      basePath: ROUTES.tus,
+      maxSize: context.options.maxFileSize,
+      expirationMs: context.options.resumableExpiryMs,
+      hooks: {
+        onCreate: (request, upload) => this.#create(request, upload.length, upload.metadata),
+        authorize: (request, info) => this.#authorize(request, info),
+        sinkFor: (info) => this.#sinkFor(info),
+        onProgress: (info) => void this.#progress(info),
+        onComplete: (info) => this.#complete(info),
+        onTerminate: (info, reason) => this.#terminate(info, reason),
+      },
+    });
+  }
+
+  /** Stops every batch of `uploadId` in the session: uploads deleted, a chunk handler's loop told. */
+  async cancel(sessionId: string, uploadId: string): Promise<void> {
+    for (const batch of [...this.#batches.values()]) {
+      if (batch.sessionId === sessionId && batch.uploadId === uploadId) await this.#discard(batch, new UploadCancelledError());
+    }
+  }
+
+  close(): void {
+    this.tus.close();
+  }
+
+  // ---------------------------------------------------------------- tus hooks
+
+  /** Before a byte moves: who sends, for which handler, and the zone's limits for this file. */
+  async #create(request: Request, length: number, metadata: Record<string, string>): Promise<Record<string, string>> {
+    const sessionId = readSessionId(request.headers.get("Cookie"));
+    if (!sessionId) throw new HttpError(403, "A tus upload into a handler needs the page's session cookie (hs_session)");
+    const action = readUploadAction(this.#runtime, sessionId, actionOf(metadata));
+    const { uploadId } = action;
+    const config = verifyUploadConfig(this.#runtime.signingKey(sessionId), metadata[META.config]);
+    if (!config || config.id !== uploadId) {
+      throw new HttpError(400, `The "${META.config}" metadata must be the upload form's hs-upload field (its signed limits): reload the page and try again`);
+    }
+    const batchId = metadata[META.batch] || crypto.randomUUID();
+    const size = Number(metadata[META.batchSize] || 1);
+    if (!BATCH_ID.test(batchId)) throw new HttpError(400, `The "${META.batch}" metadata must be 8 to 64 letters, digits, _ or -`);
+    if (!Number.isSafeInteger(size) || size < 1) throw new HttpError(400, `The "${META.batchSize}" metadata must be a whole number of files, 1 or more`);
+
+    const name = sanitizeFileName(metadata[META.filename] || "file");
+    const tooMany = checkCount(size, config);
+    if (tooMany) throw new UploadLimitError(name, tooMany);
+    const limits = limitsFor(config, { globalMaxFileSize: this.#context.options.maxFileSize, strict: true });
+    const [refused] = checkFile({ name, size: length, type: metadata[META.filetype] ?? "" }, limits);
+    if (refused) throw new UploadLimitError(name, refused);
+
+    const batch = this.#batches.get(batchId) ?? this.#openBatch(batchId, sessionId, action, size);
+    if (batch.sessionId !== sessionId || batch.uploadId !== uploadId || batch.action.handler !== action.handler || batch.size !== size) {
+      throw new HttpError(409, "This batch belongs to another upload: give each upload its own batch id");
+    }
+    if (batch.uploads.length >= batch.size) throw new HttpError(409, `This batch already has its ${batch.size} files`);
+    batch.totalLength += length;
+    batch.uploads.push(""); // a place held until the upload's id is known (its first use)
+    return { session: sessionId, batch: batchId };
+  }
+
+  #openBatch(id: string, sessionId: string, action: UploadAction, size: number): Batch {
+    const batch: Batch = { id, sessionId, uploadId: action.uploadId, action, size, uploads: [], totalLength: 0, stored: new Map(), completed: new Set() };
+    const progressHandler = action.progress;
+    if (progressHandler) {
+      batch.report = progressReporter(() => batch.totalLength, this.#context.options.progressIntervalMs, (value) =>
+        this.#runtime.runEvent(sessionId, progressHandler, [value]),
+      );
+    }
+    if (action.marker.chunked) this.#startChunkHandler(batch);
+    this.#batches.set(id, batch);
+    return batch;
+  }
+
+  /** A chunk handler starts with the first file and reads as bytes arrive. */
+  #startChunkHandler(batch: Batch): void {
+    const chunks = new UploadChunkIterator();
+    batch.chunks = chunks;
+    void this.#runtime.runEvent(batch.sessionId, batch.action.handler, argumentsWith(batch.action, chunks)).then(async ({ done }) => {
+      try {
+        await done;
+      } catch {
+        // The runtime shows the handler's error on the page; the uploads go below.
+      }
+      if (chunks.isOpen || batch.completed.size < batch.size) {
+        chunks.stop("The upload's handler ended before it read every chunk");
+        await this.#discard(batch);
+      }
+    });
+  }
+
+  #authorize(request: Request, info: TusUploadInfo): void {
+    // Someone else's upload is as good as absent: its id must not be confirmed.
+    if (readSessionId(request.headers.get("Cookie")) !== info.owner.session) throw new HttpError(404, "No such upload");
+  }
+
+  #sinkFor(info: TusUploadInfo): TusSink | undefined {
+    const chunks = this.#batches.get(info.owner.batch ?? "")?.chunks;
+    if (!chunks) return undefined;
+    return {
+      write: (upload, offset, bytes) =>
+        chunks.push({
+          filename: sanitizeFileName(upload.metadata[META.filename] || "file"),
+          offset,
+          contentType: upload.metadata[META.filetype] || "application/octet-stream",
+          data: bytes,
+        }),
+    };
+  }
+
+  async #progress(info: TusUploadInfo): Promise<void> {
+    const batch = await this.#batchOf(info);
+    if (!batch?.report) return;
+    batch.stored.set(info.id, info.offset);
+    let stored = 0;
+    for (const bytes of batch.stored.values()) stored += bytes;
+    batch.report.stored(stored);
+  }
+
+  async #complete(info: TusUploadInfo): Promise<void> {
+    const batch = await this.#batchOf(info);
+    if (!batch) throw new HttpError(410, "This upload's batch is gone: start the upload again");
+    batch.completed.add(info.id);
+    batch.stored.set(info.id, info.length);
+    if (batch.completed.size < batch.size) return;
+    await batch.report?.finish();
+    if (batch.chunks) {
+      batch.chunks.end();
+      this.#batches.delete(batch.id);
+      await Promise.all(batch.uploads.map((id) => this.tus.store.delete(id)));
+      return;
+    }
+    await this.#callFileHandler(batch);
+  }
+
+  /** Every file is on disk: the ordinary handler gets them, then they are deleted unless it moved them. */
+  async #callFileHandler(batch: Batch): Promise<void> {
+    this.#batches.delete(batch.id);
+    const files: UploadFile[] = [];
+    for (const id of batch.uploads) {
+      const info = await this.tus.store.get(id);
+      if (!info) throw new HttpError(410, "A file of this batch is gone: start the upload again");
+      const name = sanitizeFileName(info.metadata[META.filename] || "file");
+      files.push(new UploadFile(name, info.length, info.metadata[META.filetype] || "application/octet-stream", this.tus.store.dataPath(id)));
+    }
+    try {
+      const outcome = await this.#runtime.runEvent(batch.sessionId, batch.action.handler, argumentsWith(batch.action, files));
+      if (outcome.error || outcome.actions.length) {
+        await this.#runtime.bus.publish({ sessionId: batch.sessionId, error: outcome.error, actions: outcome.actions });
+      }
+    } finally {
+      await Promise.all(files.map((file) => file.discard()));
+      await Promise.all(batch.uploads.map((id) => this.tus.store.delete(id)));
+    }
+  }
+
+  async #terminate(info: TusUploadInfo, reason: "deleted" | "expired"): Promise<void> {
+    const batch = this.#batches.get(info.owner.batch ?? "");
+    if (!batch) return;
+    await this.#discard(batch, reason === "deleted" ? new UploadCancelledError() : new UploadCancelledError("The upload expired"));
+  }
+
+  // ---------------------------------------------------------------- batches
+
+  /** The batch of an upload; after a restart, rebuilt from the uploads on disk. */
+  async #batchOf(info: TusUploadInfo): Promise<Batch | undefined> {
+    const batchId = info.owner.batch ?? "";
+    let batch = this.#batches.get(batchId);
+    if (!batch) {
+      const siblings = (await this.#storedUploads()).filter((upload) => upload.owner.batch === batchId);
+      if (siblings.length === 0) return undefined;
+      siblings.sort((a, b) => a.createdAt - b.createdAt);
+      // A chunk handler cannot outlive its process: only file batches come back.
+      const action = readUploadAction(this.#runtime, info.owner.session!, actionOf(info.metadata));
+      if (action.marker.chunked) return undefined;
+      batch = this.#openBatch(batchId, info.owner.session!, action, Number(info.metadata[META.batchSize] || 1));
+      batch.uploads = siblings.map((upload) => upload.id);
+      batch.totalLength = siblings.reduce((sum, upload) => sum + upload.length, 0);
+      for (const upload of siblings) if (upload.offset === upload.length) batch.completed.add(upload.id);
+    }
+    // An upload's id is known from its first request on: fill the place held at creation.
+    if (!batch.uploads.includes(info.id)) {
+      const free = batch.uploads.indexOf("");
+      if (free >= 0) batch.uploads[free] = info.id;
+      else batch.uploads.push(info.id);
+    }
+    return batch;
+  }
+
+  /** Every upload on disk (after a restart, the only record of a batch's files). */
+  async #storedUploads(): Promise<TusUploadInfo[]> {
+    const names = await readdir(this.#directory).catch(() => [] as string[]);
+    const ids = names.filter((name) => name.endsWith(".json")).map((name) => name.slice(0, -".json".length));
+    const infos = await Promise.all(ids.map((id) => this.tus.store.get(id).catch(() => undefined)));
+    return infos.filter((info) => info !== undefined);
+  }
+
+  async #discard(batch: Batch, reason?: Error): Promise<void> {
+    this.#batches.delete(batch.id);
+    if (reason) batch.chunks?.fail(reason);
+    await Promise.all(batch.uploads.filter(Boolean).map((id) => this.tus.store.delete(id).catch(() => undefined)));
+  }
+}

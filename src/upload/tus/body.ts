@@ -1,0 +1,134 @@
+// Moving one PATCH body into its target: streamed chunk by chunk, never read
+// ahead of the target (each read waits for the previous write), never past the
+// upload's length, and all-or-nothing when the client sent a checksum.
+
+import { ChecksumVerifier, type ExpectedChecksum } from "./checksum";
+import { ERRORS, TusError, type TusErrorEntry } from "./protocol";
+import type { TusSink, TusUploadInfo } from "./store";
+
+/** Where one PATCH's bytes go: the data file (DiskAppender) or a hook's sink. */
+export interface BodyTarget {
+  /** Resolves once the bytes are stored, so the next chunk may be read. */
+  write(bytes: Uint8Array): Promise<void>;
+  /** The bytes written so far count. */
+  finish(): Promise<void>;
+  /** None of this PATCH's bytes count. */
+  discard(): Promise<void>;
+}
+
+/** Streams straight into a sink: what it took stays taken, so checksummed PATCHes never come here. */
+export function streamingSinkTarget(sink: TusSink, info: TusUploadInfo): BodyTarget {
+  let position = info.offset;
+  return {
+    async write(bytes) {
+      await sink.write(info, position, bytes);
+      position += bytes.length;
+    },
+    async finish() {},
+    async discard() {
+      throw new Error("A streaming sink cannot take bytes back; checksummed PATCHes use bufferedSinkTarget");
+    },
+  };
+}
+
+/** Holds a checksummed PATCH in memory (at most `maxBytes`) and hands it to the sink only once it verified. */
+export function bufferedSinkTarget(sink: TusSink, info: TusUploadInfo, maxBytes: number): BodyTarget {
+  let chunks: Uint8Array[] = [];
+  let size = 0;
+  return {
+    async write(bytes) {
+      if (size + bytes.length > maxBytes) throw new TusError(ERRORS.chunkTooLarge);
+      // The request body may reuse its buffers once read: keep a copy.
+      chunks.push(bytes.slice());
+      size += bytes.length;
+    },
+    async finish() {
+      if (size > 0) await sink.write(info, info.offset, Buffer.concat(chunks, size));
+      chunks = [];
+    },
+    async discard() {
+      chunks = [];
+    },
+  };
+}
+
+export interface ReceiveOptions {
+  info: TusUploadInfo;
+  target: BodyTarget;
+  checksum: ExpectedChecksum | undefined;
+  /** Aborted when a DELETE or shutdown wants the upload: reading stops. */
+  signal: AbortSignal;
+  onProgress?: (info: TusUploadInfo) => void;
+}
+
+/**
+ * Streams `body` into the target and advances `info.offset` by the bytes that
+ * count; the caller saves the info afterwards, even when this throws.
+ *
+ * Without a checksum every stored chunk counts at once, so a client that
+ * drops mid-PATCH keeps what arrived ("Servers SHOULD always attempt to store
+ * as much of the received data as possible"). With one, nothing counts until
+ * the whole body verified.
+ */
+export async function receiveBody(body: ReadableStream<Uint8Array> | null, options: ReceiveOptions): Promise<void> {
+  const { info, target, checksum, signal, onProgress } = options;
+  const verifier = checksum && new ChecksumVerifier(checksum);
+  const reader = body?.getReader();
+  const stopReading = () => void reader?.cancel().catch(() => {});
+  signal.addEventListener("abort", stopReading);
+  const start = info.offset;
+  let received = 0;
+  let failure: TusErrorEntry | undefined;
+  try {
+    while (reader) {
+      let chunk: Uint8Array;
+      try {
+        const next = await reader.read();
+        if (next.done) break;
+        chunk = next.value;
+      } catch {
+        failure = ERRORS.bodyInterrupted;
+        break;
+      }
+      // A chunk that would cross the length is not stored, nor anything after it.
+      if (start + received + chunk.length > info.length) {
+        failure = ERRORS.pastLength;
+        stopReading();
+        break;
+      }
+      verifier?.update(chunk);
+      await target.write(chunk);
+      received += chunk.length;
+      if (!verifier) {
+        info.offset = start + received;
+        onProgress?.(info);
+      }
+    }
+  } catch (error) {
+    // The target failed: keep what already counted, or nothing for a checksummed PATCH.
+    await (verifier ? target.discard() : target.finish()).catch(() => {});
+    throw error;
+  } finally {
+    signal.removeEventListener("abort", stopReading);
+  }
+  if (signal.aborted) failure ??= ERRORS.bodyInterrupted;
+
+  if (verifier) {
+    // "Once the entire request has been received, the Server MUST verify the
+    // uploaded chunk against the provided checksum ... [on 460 Checksum
+    // Mismatch] the uploaded chunk MUST be discarded, and the upload and its
+    // offset MUST NOT be updated."
+    if (failure || !verifier.matches()) {
+      await target.discard();
+      throw new TusError(failure ?? ERRORS.checksumMismatch);
+    }
+    await target.finish();
+    if (received > 0) {
+      info.offset = start + received;
+      onProgress?.(info);
+    }
+  } else {
+    await target.finish();
+  }
+  if (failure) throw new TusError(failure);
+}
