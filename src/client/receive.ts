@@ -19,12 +19,13 @@ export function receiveFiles(zone: Element, files: File[], selection: SelectionS
     selection.set(config.id, [...current, ...accepted]);
     showMessage(config.id);
   }
-  if (rejected.length > 0) reportRejections(zone, config.id, rejected);
   if (accepted.length > 0 && zone.hasAttribute(ATTRS.onDrop)) {
     // The form's action already names the onDrop handler and its arguments.
     const form = uploadForm(config.id);
     if (form) transfers.upload(config.id, form.action, form);
   }
+  // After the upload starts, which clears the message area: the refusals must stay readable.
+  if (rejected.length > 0) reportRejections(zone, config.id, rejected);
 }
 
 /** Sends refusals to the zone's onDropRejected handler, or says them in its message area. */

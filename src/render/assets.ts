@@ -12,8 +12,12 @@ const CLIENT_CHUNK = /^chunk-[a-z0-9]+\.js$/;
 
 /** The files a page loads, by the name it asks for under /_hyperstate/. */
 const SOURCES: Record<string, () => Promise<Blob>> = {
-  "htmx.js": async () => Bun.file(join(htmxDist, "htmx.min.js")),
-  "hx-sse.js": async () => Bun.file(join(htmxDist, "ext", "hx-sse.min.js")),
+  // One file: htmx starts itself on a timer when it runs after parsing, and
+  // an extension loaded by a second script could arrive after that timer.
+  "htmx.js": async () => {
+    const [core, sse] = await Promise.all(["htmx.min.js", "ext/hx-sse.min.js"].map((name) => Bun.file(join(htmxDist, name)).text()));
+    return new Blob([core, "\n", sse], { type: "text/javascript" });
+  },
   "hyperstate.css": async () => Bun.file(join(publicDir, "hyperstate.css")),
   [CLIENT_ENTRY]: async () => (await clientFiles()).get(CLIENT_ENTRY)!,
 };

@@ -17,7 +17,6 @@ export function HeadTags(): JSX.Element {
     <>
       <link rel="stylesheet" href={asset("hyperstate.css")} />
       <script src={asset("htmx.js")} defer></script>
-      <script src={asset("hx-sse.js")} defer></script>
       {/* A module (deferred, and run in order after htmx) so it can import() its chunks. */}
       <script src={asset("hyperstate.js")} type="module"></script>
     </>

@@ -1,4 +1,4 @@
-import { readdir } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { HttpError } from "../errors";
 import { ROUTES, TUS_METADATA as META, type UploadConfig, type UploadFilesMarker } from "../protocol";
@@ -27,6 +27,8 @@ interface Batch {
   size: number;
   /** Uploads created so far, in creation order. */
   uploads: string[];
+  /** Creations accepted, counted before their ids are known. */
+  reserved: number;
   totalLength: number;
   stored: Map<string, number>;
   completed: Set<string>;
@@ -36,6 +38,8 @@ interface Batch {
 }
 
 const BATCH_ID = /^[A-Za-z0-9_-]{8,64}$/;
+/** How long a finished upload still answers HEAD with its full offset. */
+const RETIRED_KEPT_MS = 10 * 60 * 1000;
 
 /** The upload's handler, arguments and signature, from its metadata (the upload button's formaction query). */
 function actionOf(metadata: Record<string, string>): RawUploadAction {
@@ -48,19 +52,19 @@ export class ResumableUploads {
   readonly #runtime: Runtime;
   readonly #context: UploadContext;
   readonly #batches = new Map<string, Batch>();
-  readonly #directory: string;
+  readonly #retiring = new Set<ReturnType<typeof setTimeout>>();
 
   constructor(context: UploadContext) {
     this.#context = context;
     this.#runtime = context.runtime;
-    this.#directory = join(context.options.tempDir, "tus");
     this.tus = createTusHandler({
-      directory: this.#directory,
+      directory: join(context.options.tempDir, "tus"),
       basePath: ROUTES.tus,
       maxSize: context.options.maxFileSize,
       expirationMs: context.options.resumableExpiryMs,
       hooks: {
         onCreate: (request, upload) => this.#create(request, upload.length, upload.metadata),
+        onCreated: (info) => void this.#batchOf(info),
         authorize: (request, info) => this.#authorize(request, info),
         sinkFor: (info) => this.#sinkFor(info),
         onProgress: (info) => void this.#progress(info),
@@ -68,6 +72,7 @@ export class ResumableUploads {
         onTerminate: (info, reason) => this.#terminate(info, reason),
       },
     });
+    void this.#dropRetired();
   }
 
   /** Stops every batch of `uploadId` in the session: uploads deleted, a chunk handler's loop told. */
@@ -78,6 +83,7 @@ export class ResumableUploads {
   }
 
   close(): void {
+    for (const timer of this.#retiring) clearTimeout(timer);
     this.tus.close();
   }
 
@@ -109,14 +115,14 @@ export class ResumableUploads {
     if (batch.sessionId !== sessionId || batch.uploadId !== uploadId || batch.action.handler !== action.handler || batch.size !== size) {
       throw new HttpError(409, "This batch belongs to another upload: give each upload its own batch id");
     }
-    if (batch.uploads.length >= batch.size) throw new HttpError(409, `This batch already has its ${batch.size} files`);
+    if (batch.reserved >= batch.size) throw new HttpError(409, `This batch already has its ${batch.size} files`);
     batch.totalLength += length;
-    batch.uploads.push(""); // a place held until the upload's id is known (its first use)
+    batch.reserved += 1;
     return { session: sessionId, batch: batchId };
   }
 
   #openBatch(id: string, sessionId: string, action: UploadAction, size: number): Batch {
-    const batch: Batch = { id, sessionId, uploadId: action.uploadId, action, size, uploads: [], totalLength: 0, stored: new Map(), completed: new Set() };
+    const batch: Batch = { id, sessionId, uploadId: action.uploadId, action, size, uploads: [], reserved: 0, totalLength: 0, stored: new Map(), completed: new Set() };
     const progressHandler = action.progress;
     if (progressHandler) {
       batch.report = progressReporter(() => batch.totalLength, this.#context.options.progressIntervalMs, (value) =>
@@ -183,7 +189,7 @@ export class ResumableUploads {
     if (batch.chunks) {
       batch.chunks.end();
       this.#batches.delete(batch.id);
-      await Promise.all(batch.uploads.map((id) => this.tus.store.delete(id)));
+      await this.#retire(batch);
       return;
     }
     await this.#callFileHandler(batch);
@@ -206,7 +212,7 @@ export class ResumableUploads {
       }
     } finally {
       await Promise.all(files.map((file) => file.discard()));
-      await Promise.all(batch.uploads.map((id) => this.tus.store.delete(id)));
+      await this.#retire(batch);
     }
   }
 
@@ -223,7 +229,7 @@ export class ResumableUploads {
     const batchId = info.owner.batch ?? "";
     let batch = this.#batches.get(batchId);
     if (!batch) {
-      const siblings = (await this.#storedUploads()).filter((upload) => upload.owner.batch === batchId);
+      const siblings = (await this.tus.store.list()).filter((upload) => upload.owner.batch === batchId);
       if (siblings.length === 0) return undefined;
       siblings.sort((a, b) => a.createdAt - b.createdAt);
       // A chunk handler cannot outlive its process: only file batches come back.
@@ -231,29 +237,39 @@ export class ResumableUploads {
       if (action.marker.chunked) return undefined;
       batch = this.#openBatch(batchId, info.owner.session!, action, Number(info.metadata[META.batchSize] || 1));
       batch.uploads = siblings.map((upload) => upload.id);
+      batch.reserved = siblings.length;
       batch.totalLength = siblings.reduce((sum, upload) => sum + upload.length, 0);
       for (const upload of siblings) if (upload.offset === upload.length) batch.completed.add(upload.id);
     }
-    // An upload's id is known from its first request on: fill the place held at creation.
-    if (!batch.uploads.includes(info.id)) {
-      const free = batch.uploads.indexOf("");
-      if (free >= 0) batch.uploads[free] = info.id;
-      else batch.uploads.push(info.id);
-    }
+    if (!batch.uploads.includes(info.id)) batch.uploads.push(info.id);
     return batch;
   }
 
-  /** Every upload on disk (after a restart, the only record of a batch's files). */
-  async #storedUploads(): Promise<TusUploadInfo[]> {
-    const names = await readdir(this.#directory).catch(() => [] as string[]);
-    const ids = names.filter((name) => name.endsWith(".json")).map((name) => name.slice(0, -".json".length));
-    const infos = await Promise.all(ids.map((id) => this.tus.store.get(id).catch(() => undefined)));
-    return infos.filter((info) => info !== undefined);
+  /**
+   * A finished batch's bytes go at once; its uploads' info stays a while, so
+   * a client whose last reply was lost still reads from HEAD that the upload
+   * is complete instead of "gone".
+   */
+  async #retire(batch: Batch): Promise<void> {
+    await Promise.all(batch.uploads.map((id) => rm(this.tus.store.dataPath(id), { force: true })));
+    const timer = setTimeout(() => {
+      this.#retiring.delete(timer);
+      for (const id of batch.uploads) void this.tus.store.delete(id).catch(() => undefined);
+    }, RETIRED_KEPT_MS);
+    timer.unref?.();
+    this.#retiring.add(timer);
+  }
+
+  /** After a restart: the info of uploads retired before it (complete, no data) is dropped. */
+  async #dropRetired(): Promise<void> {
+    for (const info of await this.tus.store.list().catch(() => [])) {
+      if (info.offset === info.length && !(await Bun.file(this.tus.store.dataPath(info.id)).exists())) await this.tus.store.delete(info.id);
+    }
   }
 
   async #discard(batch: Batch, reason?: Error): Promise<void> {
     this.#batches.delete(batch.id);
     if (reason) batch.chunks?.fail(reason);
-    await Promise.all(batch.uploads.filter(Boolean).map((id) => this.tus.store.delete(id).catch(() => undefined)));
+    await Promise.all(batch.uploads.map((id) => this.tus.store.delete(id).catch(() => undefined)));
   }
 }

@@ -112,6 +112,15 @@ export function submitUpload(submitter: HTMLElement | null = $<HTMLElement>("#up
 /** Resolves once pending promise callbacks (a swap after a response) have run. */
 export const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
+/** Waits for `check` to hold, a tick at a time (uploads take many). */
+export async function until(check: () => boolean, what = "the condition"): Promise<void> {
+  for (let tick = 0; tick < 500; tick++) {
+    if (check()) return;
+    await settle();
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
 // ---------------------------------------------------------------- fakes
 
 export interface FakeHtmx {
@@ -138,13 +147,16 @@ export function installFakeHtmx(): FakeHtmx {
   return fake;
 }
 
-/** Stands in for XMLHttpRequest: records each request; a test answers it. */
+/** Stands in for XMLHttpRequest: records each request; a test (or a FakeTusServer) answers it. */
 export class FakeXhr {
   static requests: FakeXhr[] = [];
+  /** Called with each request sent. */
+  static onSend: ((request: FakeXhr) => void) | null = null;
   method = "";
   url = "";
   headers: Record<string, string> = {};
-  body: FormData | null = null;
+  body: any = null;
+  timeout = 0;
   status = 0;
   statusText = "";
   responseText = "";
@@ -164,8 +176,9 @@ export class FakeXhr {
   setRequestHeader(name: string, value: string) {
     this.headers[name] = value;
   }
-  send(body: FormData) {
+  send(body: FormData | ArrayBuffer | null) {
     this.body = body;
+    FakeXhr.onSend?.(this);
   }
   getResponseHeader(name: string): string | null {
     return this.responseHeaders[name.toLowerCase()] ?? null;
@@ -189,6 +202,7 @@ export class FakeXhr {
 
 export function installFakeXhr(): typeof FakeXhr {
   FakeXhr.requests = [];
+  FakeXhr.onSend = null;
   (globalThis as any).XMLHttpRequest = FakeXhr;
   return FakeXhr;
 }
@@ -224,3 +238,4 @@ export function startPage(options?: ZoneOptions): Page {
   renderUploadPage(options);
   return { htmx, fetchCalls, stop: startClient() };
 }
+

@@ -7,7 +7,10 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { Window } from "happy-dom";
+import { uploadActionText } from "../../src/events/attributes";
 import { clearSelectedFiles, events } from "../../src/events/refs";
+import { withRenderScope } from "../../src/render/context";
+import { isSigned } from "../../src/state/session";
 import { Box, Button, Center, Grid, HStack, Icon, Image, Progress, Text, Video, VStack } from "../../src/render/components";
 import { State } from "../../src/state/state";
 
@@ -216,8 +219,9 @@ describe("events on components", () => {
     expect(() => Button({ onClick: { type: "launchMissiles" } as never })).toThrow("Expected an event reference or client actions");
   });
 
-  test("a reference carrying an upload marker submits the upload's form to /_upload", () => {
-    const button = parse(Button({ onClick: Gallery.on.upload({ $upload: "u1" }, "holidays"), children: "Upload" }));
+  test("a reference carrying an upload marker submits the upload's form to /_upload, signed for the session", () => {
+    const scope = { url: new URL("http://localhost/"), csrfToken: "t", signingKey: "k", zoneDefaults: {}, use: () => { throw new Error("unused"); } };
+    const button = parse(withRenderScope(scope, () => Button({ onClick: Gallery.on.upload({ $upload: "u1" }, "holidays"), children: "Upload" })) as string);
     expect(button.getAttribute("type")).toBe("submit");
     expect(button.getAttribute("form")).toBe("hs-form-u1");
     expect(button.getAttribute("formmethod")).toBe("post");
@@ -228,5 +232,7 @@ describe("events on components", () => {
     expect(action.searchParams.get("id")).toBe("u1");
     expect(action.searchParams.get("handler")).toBe("Gallery.upload");
     expect(JSON.parse(action.searchParams.get("args")!)).toEqual([{ $upload: "u1" }, "holidays"]);
+    const text = uploadActionText({ id: "u1", handler: "Gallery.upload", args: action.searchParams.get("args")!, progress: "" });
+    expect(isSigned("k", text, action.searchParams.get("sig"))).toBe(true);
   });
 });

@@ -52,11 +52,20 @@ export function bufferedSinkTarget(sink: TusSink, info: TusUploadInfo, maxBytes:
   };
 }
 
+/** The target's write, or the abort reason as soon as the lease is aborted: a stuck sink must not hold a DELETE forever. */
+function untilAborted(write: Promise<void>, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    signal.addEventListener("abort", abort, { once: true });
+    write.then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));
+  });
+}
+
 export interface ReceiveOptions {
   info: TusUploadInfo;
   target: BodyTarget;
   checksum: ExpectedChecksum | undefined;
-  /** Aborted when a DELETE or shutdown wants the upload: reading stops. */
+  /** Aborted (with a TusError reason) when a DELETE or shutdown wants the upload: reading and waiting stop. */
   signal: AbortSignal;
   onProgress?: (info: TusUploadInfo) => void;
 }
@@ -97,7 +106,7 @@ export async function receiveBody(body: ReadableStream<Uint8Array> | null, optio
         break;
       }
       verifier?.update(chunk);
-      await target.write(chunk);
+      await untilAborted(target.write(chunk), signal);
       received += chunk.length;
       if (!verifier) {
         info.offset = start + received;
@@ -105,13 +114,16 @@ export async function receiveBody(body: ReadableStream<Uint8Array> | null, optio
       }
     }
   } catch (error) {
-    // The target failed: keep what already counted, or nothing for a checksummed PATCH.
+    // The target failed or the lease was aborted: keep what already counted, or nothing for a checksummed PATCH.
     await (verifier ? target.discard() : target.finish()).catch(() => {});
     throw error;
   } finally {
     signal.removeEventListener("abort", stopReading);
   }
-  if (signal.aborted) failure ??= ERRORS.bodyInterrupted;
+  if (signal.aborted) {
+    await (verifier ? target.discard() : target.finish());
+    throw signal.reason;
+  }
 
   if (verifier) {
     // "Once the entire request has been received, the Server MUST verify the

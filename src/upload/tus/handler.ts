@@ -19,7 +19,7 @@ import {
   TUS_VERSION,
   TusError,
 } from "./protocol";
-import { isComplete, TusStore, type TusSink, type TusUploadInfo } from "./store";
+import { isComplete, offsetCheckpointer, TusStore, type TusSink, type TusUploadInfo } from "./store";
 
 export interface TusHooks {
   /** Before anything is stored: validate (throw a `{ status, message }` error to refuse, e.g. 413/415/422/403) and return the owner data to persist. */
@@ -30,6 +30,8 @@ export interface TusHooks {
   sinkFor?(info: TusUploadInfo): TusSink | undefined;
   /** As bytes are stored (after each chunk; after the whole PATCH when it carried a checksum). Keep it cheap. */
   onProgress?(info: TusUploadInfo): void;
+  /** Right after creation stored the upload's info: its id is known from here on. */
+  onCreated?(info: TusUploadInfo): void;
   /** Once, after the request that reached `length` was stored; the response waits, and a throw answers with its status/message. */
   onComplete?(info: TusUploadInfo): Promise<void>;
   /** After termination (DELETE) or expiry removed the upload. */
@@ -127,12 +129,15 @@ export function createTusHandler(options: TusOptions): TusHandler {
     const now = Date.now();
     let info: TusUploadInfo = { id: store.newId(), length, offset: 0, metadata, createdAt: now, expiresAt: now + expirationMs, owner };
     await store.create(info);
+    hooks.onCreated?.(info);
     try {
       if (withBody) info = await writeBody(request, info.id, 0, checksum);
-      else if (length === 0) await hooks.onComplete?.(info);
+      // An empty upload is complete at creation; writeBody only completes uploads whose offset it moved.
+      if (length === 0) await hooks.onComplete?.(info);
     } catch (error) {
       // The client gets no Location with an error, so it could never resume this upload.
-      await store.delete(info.id);
+      const removed = await store.delete(info.id);
+      if (removed) await hooks.onTerminate?.(removed, "deleted");
       throw error;
     }
     // "The Server MUST acknowledge a successful upload creation with the 201
@@ -168,7 +173,8 @@ export function createTusHandler(options: TusOptions): TusHandler {
   }
 
   async function terminate(request: Request, id: string): Promise<Response> {
-    await findUpload(request, id);
+    // An expired upload may still be terminated: its space is freed now rather than at the next sweep.
+    await findUpload(request, id, { refuseExpired: false });
     const removed = await store.delete(id);
     if (!removed) throw new TusError(ERRORS.notFound);
     await hooks.onTerminate?.(removed, "deleted");
@@ -177,10 +183,10 @@ export function createTusHandler(options: TusOptions): TusHandler {
   }
 
   /** The upload the request may act on, or a 404/410 TusError (or the hook's refusal). */
-  async function findUpload(request: Request, id: string): Promise<TusUploadInfo> {
+  async function findUpload(request: Request, id: string, { refuseExpired = true } = {}): Promise<TusUploadInfo> {
     const info = (await store.get(id)) ?? throwError(ERRORS.notFound);
     await hooks.authorize?.(request, info);
-    if (!isComplete(info) && info.expiresAt <= Date.now()) throw new TusError(ERRORS.expired);
+    if (refuseExpired && !isComplete(info) && info.expiresAt <= Date.now()) throw new TusError(ERRORS.expired);
     return info;
   }
 
@@ -207,7 +213,7 @@ export function createTusHandler(options: TusOptions): TusHandler {
           ? bufferedSinkTarget(sink, info, maxChunkBuffer)
           : streamingSinkTarget(sink, info);
       const before = info.offset;
-      const checkpoint = checkpointer(store);
+      const checkpoint = offsetCheckpointer(store);
       const onProgress = (current: TusUploadInfo) => {
         hooks.onProgress?.(current);
         checkpoint.save(current);
@@ -249,26 +255,6 @@ export function createTusHandler(options: TusOptions): TusHandler {
       if (sweepTimer) clearInterval(sweepTimer);
       store.abortAll();
     },
-  };
-}
-
-/** How often a long PATCH saves its offset, so a server crash mid-PATCH loses at most this much of it. */
-const CHECKPOINT_MS = 1000;
-
-/** Saves the offset of a running PATCH now and then, one save at a time; await `settled()` before the final save so an older offset never lands last. */
-function checkpointer(store: TusStore) {
-  let saving: Promise<void> | undefined;
-  let savedAt = performance.now();
-  return {
-    save(info: TusUploadInfo) {
-      if (saving || performance.now() - savedAt < CHECKPOINT_MS) return;
-      savedAt = performance.now();
-      saving = store
-        .save({ ...info })
-        .catch((error) => console.error("Saving a tus upload's offset failed:", error))
-        .finally(() => (saving = undefined));
-    },
-    settled: () => saving ?? Promise.resolve(),
   };
 }
 

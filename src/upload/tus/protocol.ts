@@ -55,6 +55,8 @@ export const ERRORS = {
   invalidOffset: { status: 400, body: "Upload-Offset is required and must be a non-negative integer in bytes (digits only)." },
   offsetMismatch: { status: 409, body: "Upload-Offset does not match the stored offset: HEAD the upload and resume from its Upload-Offset." },
   locked: { status: 423, body: "Another request is writing to this upload: retry once it has finished." },
+  terminated: { status: 410, body: "The upload was terminated while this request was writing to it." },
+  closing: { status: 503, body: "The server is shutting down: retry in a moment." },
   pastLength: { status: 413, body: "The body would take the upload past its Upload-Length: nothing past the length is stored." },
   chunkTooLarge: { status: 413, body: "A PATCH with Upload-Checksum is buffered here: send smaller chunks." },
   bodyInterrupted: {

@@ -9,7 +9,7 @@ import { open, readdir, readFile, rename, rm, writeFile, type FileHandle } from 
 import { join } from "node:path";
 import type { FileSink } from "bun";
 import type { BodyTarget } from "./body";
-import { UPLOAD_ID_PATTERN } from "./protocol";
+import { ERRORS, TusError, UPLOAD_ID_PATTERN } from "./protocol";
 
 export interface TusUploadInfo {
   /** Random, matching UPLOAD_ID_PATTERN. */
@@ -60,8 +60,10 @@ export class TusStore {
     return Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString("base64url");
   }
 
-  /** The data file of an upload. Only call with an id that passed `get`. */
+  /** The data file of an upload. */
   dataPath(id: string): string {
+    // Ids come from URLs: one that could name a path elsewhere never gets this far.
+    if (!UPLOAD_ID_PATTERN.test(id)) throw new TypeError(`Not a tus upload id: ${JSON.stringify(id)}`);
     return join(this.directory, id);
   }
 
@@ -95,10 +97,11 @@ export class TusStore {
    * write the info back after the removal.
    */
   async delete(id: string): Promise<TusUploadInfo | undefined> {
+    if (!UPLOAD_ID_PATTERN.test(id)) return undefined;
     let lease = this.lease(id);
     while (!lease) {
       const running = this.leases.get(id)!;
-      running.controller.abort(new Error("The upload was terminated"));
+      running.controller.abort(new TusError(ERRORS.terminated));
       await running.released;
       lease = this.lease(id);
     }
@@ -117,10 +120,8 @@ export class TusStore {
    */
   async sweepExpired(now = Date.now()): Promise<number> {
     let removed = 0;
-    for (const name of await readdir(this.directory)) {
-      if (!name.endsWith(".json")) continue;
-      const info = await this.get(name.slice(0, -".json".length));
-      if (!info || isComplete(info) || info.expiresAt > now) continue;
+    for (const info of await this.list()) {
+      if (isComplete(info) || info.expiresAt > now) continue;
       const lease = this.lease(info.id);
       if (!lease) continue;
       try {
@@ -134,16 +135,29 @@ export class TusStore {
     return removed;
   }
 
+  /** Every upload on disk, in no particular order. */
+  async list(): Promise<TusUploadInfo[]> {
+    const infos: TusUploadInfo[] = [];
+    for (const name of await readdir(this.directory)) {
+      // Temp files of an unfinished save end in ".tmp", never ".json".
+      const info = name.endsWith(".json") ? await this.get(name.slice(0, -".json".length)) : undefined;
+      if (info) infos.push(info);
+    }
+    return infos;
+  }
+
   /** Takes the upload's write lease, or undefined if another request holds it. */
   lease(id: string): UploadLease | undefined {
     if (this.leases.has(id)) return undefined;
     const controller = new AbortController();
     const { promise: released, resolve } = Promise.withResolvers<void>();
-    this.leases.set(id, { controller, released });
+    const entry = { controller, released };
+    this.leases.set(id, entry);
     return {
       signal: controller.signal,
       release: () => {
-        this.leases.delete(id);
+        // Only this lease: releasing twice must not free the next holder's.
+        if (this.leases.get(id) === entry) this.leases.delete(id);
         resolve();
       },
     };
@@ -151,7 +165,7 @@ export class TusStore {
 
   /** Asks every running write to stop (process shutdown). */
   abortAll(): void {
-    for (const { controller } of this.leases.values()) controller.abort(new Error("The tus server is closing"));
+    for (const { controller } of this.leases.values()) controller.abort(new TusError(ERRORS.closing));
   }
 
   /** Opens the data file for appending at `info.offset`; hold the lease while it is open. */
@@ -171,7 +185,7 @@ export class TusStore {
   }
 
   private infoPath(id: string): string {
-    return join(this.directory, `${id}.json`);
+    return `${this.dataPath(id)}.json`;
   }
 
   private async removeFiles(id: string): Promise<TusUploadInfo | undefined> {
@@ -180,6 +194,26 @@ export class TusStore {
     await rm(this.dataPath(id), { force: true });
     return info;
   }
+}
+
+/** How often a long PATCH saves its offset, so a server crash mid-PATCH loses at most this much of it. */
+const CHECKPOINT_MS = 1000;
+
+/** Saves the offset of a running PATCH now and then, one save at a time; await `settled()` before the final save so an older offset never lands last. */
+export function offsetCheckpointer(store: TusStore) {
+  let saving: Promise<void> | undefined;
+  let savedAt = performance.now();
+  return {
+    save(info: TusUploadInfo) {
+      if (saving || performance.now() - savedAt < CHECKPOINT_MS) return;
+      savedAt = performance.now();
+      saving = store
+        .save({ ...info })
+        .catch((error) => console.error("Saving a tus upload's offset failed:", error))
+        .finally(() => (saving = undefined));
+    },
+    settled: () => saving ?? Promise.resolve(),
+  };
 }
 
 /**

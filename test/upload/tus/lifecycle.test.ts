@@ -77,6 +77,27 @@ describe("restart", () => {
     }
   });
 
+  test("a PATCH that runs for over a second saves its offset while it runs, so a crash loses at most that second", async () => {
+    fixture = tusFixture();
+    const location = await createUpload(fixture.tus, 6);
+    let finish!: () => void;
+    const body = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        controller.enqueue(bytes("abc"));
+        await Bun.sleep(1100);
+        controller.enqueue(bytes("d"));
+        await new Promise<void>((resolve) => (finish = resolve));
+        controller.close();
+      },
+    });
+    const patch = fixture.tus.handle(patchRequest(location, 0, body));
+    while (!finish) await Bun.sleep(10);
+    await Bun.sleep(20);
+    expect((await fixture.tus.store.get(idOf(location)))?.offset).toBe(4);
+    finish();
+    expect((await patch).headers.get("Upload-Offset")).toBe("4");
+  });
+
   test("bytes written past the recorded offset before a crash are cut off by the next PATCH", async () => {
     fixture = tusFixture();
     const location = await createUpload(fixture.tus, 6);
@@ -103,12 +124,13 @@ describe("expiry", () => {
     expect((await fixture.tus.handle(tusRequest("HEAD", location))).status).toBe(404);
   });
 
-  test("answers 410 to an expired upload that is not swept yet", async () => {
+  test("answers 410 to HEAD and PATCH on an expired upload not swept yet, and still lets DELETE free it", async () => {
     fixture = tusFixture({}, { expirationMs: 1 });
     const location = await createUpload(fixture.tus, 6);
     await Bun.sleep(5);
     expect((await fixture.tus.handle(tusRequest("HEAD", location))).status).toBe(410);
     expect((await fixture.tus.handle(patchRequest(location, 0, bytes("abc")))).status).toBe(410);
+    expect((await fixture.tus.handle(tusRequest("DELETE", location))).status).toBe(204);
   });
 
   test("leaves completed uploads to their owner", async () => {
@@ -149,7 +171,7 @@ describe("termination", () => {
     const patch = fixture.tus.handle(patchRequest(location, 0, neverEnding));
     await Bun.sleep(20);
     expect((await fixture.tus.handle(tusRequest("DELETE", location))).status).toBe(204);
-    await patch;
+    expect((await patch).status).toBe(410);
     expect(readdirSync(fixture.directory)).toEqual([]);
   });
 });
@@ -221,6 +243,16 @@ describe("hooks", () => {
     expect(completions).toBe(1);
   });
 
+  test("an empty upload sent with creation-with-upload is complete at creation", async () => {
+    let completions = 0;
+    fixture = tusFixture({ onComplete: async () => void completions++ });
+    const response = await fixture.tus.handle(
+      tusRequest("POST", BASE_PATH, { "Upload-Length": "0", "Content-Type": "application/offset+octet-stream" }, new Uint8Array(0)),
+    );
+    expect(response.status).toBe(201);
+    expect(completions).toBe(1);
+  });
+
   test("onProgress sees the offset grow as the bytes are stored", async () => {
     const offsets: number[] = [];
     fixture = tusFixture({ onProgress: (info) => void offsets.push(info.offset) });
@@ -256,13 +288,15 @@ describe("hooks", () => {
 });
 
 describe("creation-with-upload", () => {
-  test("a creation body past the length is refused and leaves nothing behind", async () => {
-    fixture = tusFixture();
+  test("a creation body past the length is refused, leaves nothing behind and tells onTerminate", async () => {
+    const terminated: string[] = [];
+    fixture = tusFixture({ onTerminate: (_info, reason) => void terminated.push(reason) });
     const response = await fixture.tus.handle(
       tusRequest("POST", BASE_PATH, { "Upload-Length": "2", "Content-Type": "application/offset+octet-stream" }, bytes("abc")),
     );
     expect(response.status).toBe(413);
     expect(readdirSync(fixture.directory)).toEqual([]);
+    expect(terminated).toEqual(["deleted"]);
   });
 });
 

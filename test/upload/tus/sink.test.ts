@@ -3,7 +3,18 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { statSync } from "node:fs";
 import type { TusSink, TusUploadInfo } from "../../../src/upload/tus";
-import { brokenStream, bytes, countedStream, createUpload, headOffset, idOf, patchRequest, tusFixture, type TusFixture } from "./tus-client";
+import {
+  brokenStream,
+  bytes,
+  countedStream,
+  createUpload,
+  headOffset,
+  idOf,
+  patchRequest,
+  tusFixture,
+  tusRequest,
+  type TusFixture,
+} from "./tus-client";
 
 let fixture: TusFixture;
 afterEach(() => fixture.dispose());
@@ -67,6 +78,15 @@ describe("a custom sink", () => {
     const response = await fixture.tus.handle(patchRequest(location, 0, body));
     expect(response.status).toBe(422);
     expect(await headOffset(fixture.tus, location)).toBe(3);
+  });
+
+  test("a sink that never takes the bytes does not hold up a DELETE", async () => {
+    fixture = tusFixture({ sinkFor: () => ({ write: () => new Promise<void>(() => {}) }) });
+    const location = await createUpload(fixture.tus, 9);
+    const patch = fixture.tus.handle(patchRequest(location, 0, bytes("abc")));
+    await Bun.sleep(20);
+    expect((await fixture.tus.handle(tusRequest("DELETE", location))).status).toBe(204);
+    expect((await patch).status).toBe(410);
   });
 
   test("a slow sink slows the PATCH: the body is not read ahead of it", async () => {

@@ -1,0 +1,121 @@
+// /progress in Chromium: the bar is fed by the server's byte count and moves
+// through values between 0 and 100; Cancel stops a slow upload on both sides
+// and leaves no bytes behind.
+
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { BrowserContext, Page } from "playwright-core";
+import { filesIn, openStreamingPage, randomBytes, startDemo, TIMEOUT, withContext, writeFixture, type Demo } from "./upload-demo";
+
+const LARGE_SIZE = 60 * 1024 * 1024;
+
+let demo: Demo;
+let large: string;
+
+beforeAll(async () => {
+  demo = await startDemo();
+  large = writeFixture(demo, "large.bin", randomBytes(LARGE_SIZE));
+}, TIMEOUT);
+
+afterAll(async () => {
+  await demo?.stop();
+});
+
+/** Slows this page's uploads to `bytesPerSecond`, as a slow uplink would. */
+async function throttleUploads(context: BrowserContext, page: Page, bytesPerSecond: number): Promise<void> {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.emulateNetworkConditions", {
+    offline: false,
+    latency: 0,
+    downloadThroughput: -1,
+    uploadThroughput: bytesPerSecond,
+  });
+}
+
+/** Records every value the progress bar takes from now on, morphs included. */
+async function recordProgressValues(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { progressValues: string[] }).progressValues = seen;
+    const read = () => {
+      const value = document.querySelector("progress")?.getAttribute("value");
+      if (value != null && seen.at(-1) !== value) seen.push(value);
+    };
+    new MutationObserver(read).observe(document.body, { subtree: true, childList: true, attributes: true });
+  });
+}
+
+const progressValues = (page: Page) =>
+  page.evaluate(() => (window as unknown as { progressValues: string[] }).progressValues.map(Number));
+
+describe("the progress page", () => {
+  test(
+    "the bar passes through a value between 0 and 100 and the total is the file's exact size",
+    () =>
+      withContext(demo, async (context) => {
+        const page = await openStreamingPage(demo, context, "/progress");
+        // Loopback is too fast for a 100 ms progress interval to land mid-way: about 2 s at 30 MB/s.
+        await throttleUploads(context, page, 30 * 1024 * 1024);
+        await page.locator("#upload3-input").setInputFiles(large);
+        await page.locator(".hs-selected-file-name", { hasText: "large.bin" }).waitFor();
+        await recordProgressValues(page);
+        await page.getByRole("button", { name: "Upload", exact: true }).click();
+        await page.locator("#total-bytes", { hasText: `Total bytes uploaded: ${LARGE_SIZE}` }).waitFor({ timeout: 15_000 });
+        const values = await progressValues(page);
+        const full = values.indexOf(100);
+        expect(full).toBeGreaterThan(0);
+        expect(values.slice(0, full).some((value) => value > 0 && value < 100)).toBe(true);
+        expect(values.at(-1)).toBe(100);
+        expect(await page.locator("progress").getAttribute("value")).toBe("100");
+      }),
+    TIMEOUT,
+  );
+
+  test(
+    "Cancel stops a slow upload: no temp file, no saved file, nothing counted",
+    () =>
+      withContext(demo, async (context) => {
+        const uploadsBefore = filesIn(demo.uploadDir);
+        const page = await openStreamingPage(demo, context, "/progress");
+        // About 30 s for the whole file: the test cancels long before the end.
+        await throttleUploads(context, page, 2 * 1024 * 1024);
+        await page.locator("#upload3-input").setInputFiles(large);
+        await page.getByRole("button", { name: "Upload", exact: true }).click();
+        const cancel = page.getByRole("button", { name: "Cancel", exact: true });
+        await cancel.waitFor({ timeout: 10_000 });
+        // The server is spooling by now: the Cancel button shows only once progress arrived.
+        expect(filesIn(demo.tempDir).length).toBeGreaterThan(0);
+        const uploadStopped = page.waitForEvent("requestfailed", {
+          predicate: (request) => request.url().includes("/_upload?id=upload3"),
+          timeout: 3000,
+        }).then(() => true, () => false);
+        await cancel.click();
+        await page.getByRole("button", { name: "Upload", exact: true }).waitFor({ timeout: 5000 });
+        await page.waitForTimeout(1000);
+        expect(filesIn(demo.tempDir)).toEqual([]);
+        expect(filesIn(demo.uploadDir)).toEqual(uploadsBefore);
+        expect(await page.locator("#total-bytes").textContent()).toBe("Total bytes uploaded: 0");
+        // The browser stops sending too, rather than pushing the rest of the file at a closed upload.
+        expect(await page.locator("#upload3 .hs-upload-message").textContent()).toBe("Upload cancelled");
+        expect(await uploadStopped).toBe(true);
+      }),
+    TIMEOUT,
+  );
+
+  test(
+    "the page opens its progress stream even when its scripts arrive late",
+    () =>
+      withContext(demo, async (context) => {
+        const page = await context.newPage();
+        // As on a slow link: htmx and its SSE extension arrive after the page was parsed.
+        await page.route("**/_hyperstate/htmx.js", async (route) => {
+          await Bun.sleep(300);
+          await route.continue();
+        });
+        const stream = page.waitForRequest((request) => new URL(request.url()).pathname === "/_stream", { timeout: 3000 });
+        await page.goto(`${demo.base}/progress`);
+        expect(await stream.then(() => "connected", () => "never connected")).toBe("connected");
+      }),
+    TIMEOUT,
+  );
+});
