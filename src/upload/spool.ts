@@ -1,10 +1,9 @@
-// The disk side of multipart spooling: one fresh temp file per file part.
-// Bun-specific on purpose and kept small: FileSink writes the slices the
-// parser hands over without copying them, measured at 3x fs/promises here.
+// The disk side of multipart spooling: one fresh temp file per file part,
+// written with the slices the parser hands over, without copying them.
 
-import { open, rm, type FileHandle } from "node:fs/promises";
+import { open, rm } from "node:fs/promises";
 import { join } from "node:path";
-import type { FileSink } from "bun";
+import { FileWriter } from "./file-writer";
 
 /** How many leading bytes a spooled file keeps in memory for content sniffing. */
 export const HEAD_SIZE = 4100;
@@ -12,12 +11,10 @@ export const HEAD_SIZE = 4100;
 export class TempFile {
   size = 0;
   private readonly headBuffer = new Uint8Array(HEAD_SIZE);
-  private closed = false;
 
   private constructor(
     readonly path: string,
-    private readonly handle: FileHandle,
-    private readonly sink: FileSink,
+    private readonly writer: FileWriter,
   ) {}
 
   /** Creates an empty file with a random name in dir; never reuses an existing one. */
@@ -25,14 +22,13 @@ export class TempFile {
     const path = join(dir, `upload-${crypto.randomUUID()}`);
     // "wx": fail rather than write into a file that is already there.
     const handle = await open(path, "wx", 0o600);
-    return new TempFile(path, handle, Bun.file(handle.fd).writer());
+    return new TempFile(path, new FileWriter(handle));
   }
 
   /** Resolves once the bytes are handed to the OS, so the caller may read the next chunk. */
   async write(bytes: Uint8Array): Promise<void> {
     if (this.size < HEAD_SIZE) this.headBuffer.set(bytes.subarray(0, HEAD_SIZE - this.size), this.size);
-    await this.sink.write(bytes);
-    await this.sink.flush();
+    await this.writer.write(bytes);
     this.size += bytes.length;
   }
 
@@ -40,15 +36,8 @@ export class TempFile {
     return this.headBuffer.slice(0, Math.min(this.size, HEAD_SIZE));
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    try {
-      await this.sink.end();
-    } finally {
-      // FileSink over a descriptor it did not open leaves the descriptor open.
-      await this.handle.close();
-    }
+  close(): Promise<void> {
+    return this.writer.close();
   }
 
   /** Closes and deletes the file; never throws, as it runs while another error is on its way. */

@@ -1,5 +1,5 @@
-import { Button, events, getUploadDir, getUploadUrl, Image, State, Upload, UploadFile, uploadFiles, VStack, type PageContext } from "hyperstate";
-import { join } from "node:path";
+import { Button, events, getUploadUrl, Image, State, Upload, UploadFile, uploadFiles, VStack, type PageContext } from "hyperstate";
+import { saveToUploadDir } from "./save";
 
 /** Reflex's basic example: upload, save to the upload dir, show the images. */
 export class BasicUpload extends State {
@@ -7,10 +7,7 @@ export class BasicUpload extends State {
   uploadedFiles: string[] = [];
 
   async handleUpload(files: UploadFile[]) {
-    for (const file of files) {
-      await file.moveTo(join(getUploadDir(), file.name));
-      this.uploadedFiles.push(file.name);
-    }
+    this.uploadedFiles.push(...(await saveToUploadDir(files)));
   }
 }
 

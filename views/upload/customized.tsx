@@ -1,5 +1,5 @@
-import { Button, events, getUploadDir, getUploadUrl, Grid, Image, State, Text, Upload, UploadFile, uploadFiles, VStack, type PageContext } from "hyperstate";
-import { join } from "node:path";
+import { Button, events, getUploadUrl, Grid, Image, State, Text, Upload, UploadFile, uploadFiles, VStack, type PageContext } from "hyperstate";
+import { saveToUploadDir } from "./save";
 
 const color = "rgb(107,99,246)";
 
@@ -9,10 +9,7 @@ export class CustomizedUpload extends State {
   img: string[] = [];
 
   async handleUpload(files: UploadFile[]) {
-    for (const file of files) {
-      await file.moveTo(join(getUploadDir(), file.name));
-      this.img.push(file.name);
-    }
+    this.img.push(...(await saveToUploadDir(files)));
   }
 }
 

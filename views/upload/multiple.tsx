@@ -1,5 +1,5 @@
-import { Button, clearSelectedFiles, events, getUploadDir, getUploadUrl, HStack, Image, SelectedFiles, State, Text, Upload, UploadFile, uploadFiles, VStack, type PageContext } from "hyperstate";
-import { join } from "node:path";
+import { Button, clearSelectedFiles, events, getUploadUrl, HStack, Image, SelectedFiles, State, Text, Upload, UploadFile, uploadFiles, VStack, type PageContext } from "hyperstate";
+import { saveToUploadDir } from "./save";
 
 const color = "rgb(107,99,246)";
 
@@ -9,10 +9,7 @@ export class MultipleUpload extends State {
   img: string[] = [];
 
   async handleUpload(files: UploadFile[]) {
-    for (const file of files) {
-      await file.moveTo(join(getUploadDir(), file.name));
-      this.img.push(file.name);
-    }
+    this.img.push(...(await saveToUploadDir(files)));
   }
 }
 

@@ -1,5 +1,5 @@
-import { Box, events, getUploadDir, HStack, Icon, SelectedFiles, State, Text, Upload, UploadFile, uploadFiles, VStack, type PageContext } from "hyperstate";
-import { join } from "node:path";
+import { Box, events, HStack, Icon, SelectedFiles, State, Text, Upload, UploadFile, uploadFiles, VStack, type PageContext } from "hyperstate";
+import { saveToUploadDir } from "./save";
 
 /** Reflex's unstyled example: Upload.Root with the cloud icon, styled by hand. */
 export class UnstyledUpload extends State {
@@ -7,10 +7,7 @@ export class UnstyledUpload extends State {
   saved: string[] = [];
 
   async handleUpload(files: UploadFile[]) {
-    for (const file of files) {
-      await file.moveTo(join(getUploadDir(), file.name));
-      this.saved.push(file.name);
-    }
+    this.saved.push(...(await saveToUploadDir(files)));
   }
 }
 

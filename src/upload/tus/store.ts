@@ -7,7 +7,7 @@
 import { mkdirSync } from "node:fs";
 import { open, readdir, readFile, rename, rm, writeFile, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
-import type { FileSink } from "bun";
+import { FileWriter } from "../file-writer";
 import type { BodyTarget } from "./body";
 import { ERRORS, TusError, UPLOAD_ID_PATTERN } from "./protocol";
 
@@ -216,45 +216,28 @@ export function offsetCheckpointer(store: TusStore) {
   };
 }
 
-/**
- * Appends one PATCH's bytes to a data file. FileSink with a flush per chunk:
- * measured fastest here (see bench/tus-store.ts), and each write resolves only
- * once the OS has the bytes, which is the back-pressure on the request body.
- */
+/** Appends one PATCH's bytes to a data file; the write resolving is the back-pressure on the request body. */
 export class DiskAppender implements BodyTarget {
-  private readonly sink: FileSink;
-  private closed = false;
+  private readonly writer: FileWriter;
 
   constructor(
-    private readonly handle: FileHandle,
+    handle: FileHandle,
     private readonly startOffset: number,
   ) {
-    this.sink = Bun.file(handle.fd).writer();
+    this.writer = new FileWriter(handle);
   }
 
-  async write(bytes: Uint8Array): Promise<void> {
-    await this.sink.write(bytes);
-    await this.sink.flush();
+  write(bytes: Uint8Array): Promise<void> {
+    return this.writer.write(bytes);
   }
 
   /** The bytes written so far count: close the file. */
-  async finish(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    try {
-      await this.sink.end();
-    } finally {
-      // FileSink over a descriptor it did not open leaves the descriptor open.
-      await this.handle.close();
-    }
+  finish(): Promise<void> {
+    return this.writer.close();
   }
 
   /** Cuts the file back to where this PATCH started, as if it never ran, and closes it. */
   async discard(): Promise<void> {
-    try {
-      await this.sink.flush();
-    } finally {
-      await this.handle.truncate(this.startOffset).finally(() => this.finish());
-    }
+    await this.writer.truncate(this.startOffset).finally(() => this.writer.close());
   }
 }
