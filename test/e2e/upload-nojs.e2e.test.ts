@@ -97,6 +97,28 @@ describe("without JavaScript", () => {
       ),
     TIMEOUT,
   );
+
+  test(
+    "on /chunked the chunk handler reads a natively posted file and the page says the upload is complete",
+    () =>
+      withContext(
+        demo,
+        async (context) => {
+          const bytes = new Uint8Array(3 * 1024 * 1024 + 17).map((_, index) => index % 251);
+          const file = writeFixture(demo, "native-large.bin", bytes);
+          const page = await context.newPage();
+          await page.goto(`${demo.base}/chunked`);
+          await page.locator("#large_upload-input").setInputFiles(file);
+          expect(await submitUpload(page, "Upload Large Files")).toBe(303);
+          await page.locator("#chunk-status", { hasText: "Chunked upload complete." }).waitFor();
+          expect(await page.getByText("native-large.bin").count()).toBe(1);
+          const written = await Bun.file(path.join(demo.uploadDir, "stream", "native-large.bin")).bytes();
+          expect(Bun.hash(written)).toBe(Bun.hash(bytes));
+        },
+        NO_SCRIPT,
+      ),
+    TIMEOUT,
+  );
 });
 
 describe("with JavaScript", () => {
