@@ -91,8 +91,13 @@ export class Runtime {
     return signingKey(this.secret, sessionId);
   }
 
+  /**
+   * The session's states to change and save: a new top-level map, so the
+   * stored one is untouched until saved; `instantiate` copies the fields of
+   * the one state a handler changes.
+   */
   async #load(sessionId: string): Promise<SessionData> {
-    return structuredClone((await this.store.get(sessionId)) ?? {});
+    return { ...(await this.store.get(sessionId)) };
   }
 
   // ---------------------------------------------------------------- pages
