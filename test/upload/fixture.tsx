@@ -2,9 +2,11 @@
 // different limits, a state whose handlers record the files they were given,
 // readers for the rendered forms, and builders of multipart bodies.
 
+import { afterAll, beforeAll, beforeEach } from "bun:test";
 import { Elysia } from "elysia";
 import { Window } from "happy-dom";
-import { readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { hyperstate } from "../../src/app";
 import { cancelUpload, events } from "../../src/events/refs";
@@ -106,6 +108,37 @@ export function uploadApp(upload: UploadOptions) {
 }
 
 export type App = ReturnType<typeof uploadApp>;
+
+export interface UploadTestbed {
+  /** A fresh folder for this test file, removed after it. */
+  root: string;
+  /** The app's upload tempDir, inside root. */
+  tempDir: string;
+  app: App;
+}
+
+/**
+ * The set-up every upload test file shares: its own folders, UPLOADED_FILES_DIR
+ * pointing into them (put back afterwards), the app, and handler records reset
+ * before each test. Fields are filled in beforeAll.
+ */
+export function useUploadTestbed(prefix: string, upload: Omit<UploadOptions, "tempDir"> = {}): UploadTestbed {
+  const testbed = {} as UploadTestbed;
+  const previousUploadDir = process.env.UPLOADED_FILES_DIR;
+  beforeAll(() => {
+    testbed.root = mkdtempSync(join(tmpdir(), prefix));
+    testbed.tempDir = join(testbed.root, "tmp");
+    process.env.UPLOADED_FILES_DIR = join(testbed.root, "uploads");
+    testbed.app = uploadApp({ tempDir: testbed.tempDir, ...upload });
+  });
+  afterAll(() => {
+    if (previousUploadDir === undefined) delete process.env.UPLOADED_FILES_DIR;
+    else process.env.UPLOADED_FILES_DIR = previousUploadDir;
+    rmSync(testbed.root, { recursive: true, force: true });
+  });
+  beforeEach(resetRecords);
+  return testbed;
+}
 
 /** Anything that answers requests the way an Elysia app does: this fixture's app, or the demo. */
 export interface Handles {

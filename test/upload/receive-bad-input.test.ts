@@ -2,9 +2,7 @@
 // handler calls, missing tokens, other sites, and broken multipart bodies.
 // Each is a 4xx with a message, runs no handler and leaves no file.
 
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { signUploadConfig } from "../../src/upload/config-token";
 import {
@@ -17,40 +15,23 @@ import {
   pngBytes,
   postUpload,
   records,
-  resetRecords,
   uploadApp,
   withConfigInQuery,
   type App,
   type Part,
   type PostOptions,
   type RenderedPage,
+  useUploadTestbed,
 } from "./fixture";
 
-let root: string;
-let tempDir: string;
-let app: App;
-const previousUploadDir = process.env.UPLOADED_FILES_DIR;
+const testbed = useUploadTestbed("hs-receive-bad-");
 
-beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), "hs-receive-bad-"));
-  tempDir = join(root, "tmp");
-  process.env.UPLOADED_FILES_DIR = join(root, "uploads");
-  app = uploadApp({ tempDir });
-});
-
-afterAll(() => {
-  if (previousUploadDir === undefined) delete process.env.UPLOADED_FILES_DIR;
-  else process.env.UPLOADED_FILES_DIR = previousUploadDir;
-  rmSync(root, { recursive: true, force: true });
-});
-
-beforeEach(resetRecords);
 
 const anyFile = () => filePart("notes.txt", "hello", "text/plain");
 
 /** Posts to `url` as the client script would, or as `options` say. */
 function post(page: RenderedPage, url: string, body: Part[] | Uint8Array<ArrayBuffer>, options: Partial<PostOptions> = {}): Promise<Response> {
-  return postUpload(app, url, body, { session: page.session, ...options });
+  return postUpload(testbed.app, url, body, { session: page.session, ...options });
 }
 
 async function expectRefused(response: Response, status: number, message: string) {
@@ -58,7 +39,7 @@ async function expectRefused(response: Response, status: number, message: string
   expect(await response.text()).toContain(message);
   expect(records.take).toHaveLength(0);
   expect(records.takeWith).toHaveLength(0);
-  expect(filesIn(tempDir)).toEqual([]);
+  expect(filesIn(testbed.tempDir)).toEqual([]);
 }
 
 function uploadUrl(id: string, handler: string, args: string): string {
@@ -69,7 +50,7 @@ const LIMITS_ALTERED = "The upload form's limits are missing or were altered";
 
 describe("the signed limits", () => {
   test("a limits token altered by one character is refused with 400", async () => {
-    const page = await openPage(app);
+    const page = await openPage(testbed.app);
     const config = page.forms.get("images")!.config;
     const altered = `${config.slice(0, 5)}${config[5] === "A" ? "B" : "A"}${config.slice(6)}`;
     const response = await post(page, page.buttons.get("send-images")!, [
@@ -80,34 +61,34 @@ describe("the signed limits", () => {
   });
 
   test("limits signed for another session are refused with 400", async () => {
-    const alice = await openPage(app);
-    const bob = await openPage(app);
+    const alice = await openPage(testbed.app);
+    const bob = await openPage(testbed.app);
     expect(bob.session).not.toBe(alice.session);
     const response = await post(bob, bob.buttons.get("send-any")!, [...hiddenParts(alice.forms.get("any")!), anyFile()]);
     await expectRefused(response, 400, LIMITS_ALTERED);
   });
 
   test("an upload button signed for another session is refused with 400", async () => {
-    const alice = await openPage(app);
-    const bob = await openPage(app);
+    const alice = await openPage(testbed.app);
+    const bob = await openPage(testbed.app);
     const response = await post(bob, alice.buttons.get("send-any")!, [...hiddenParts(bob.forms.get("any")!), anyFile()]);
     await expectRefused(response, 400, "not the ones the page was rendered with");
   });
 
   test("an upload without its limits token is refused with 400", async () => {
-    const page = await openPage(app);
+    const page = await openPage(testbed.app);
     const response = await post(page, page.buttons.get("send-any")!, [...hiddenParts(page.forms.get("any")!, { "hs-upload": null }), anyFile()]);
     await expectRefused(response, 400, LIMITS_ALTERED);
   });
 
   test("the limits of one zone do not pass for another zone's id", async () => {
-    const page = await openPage(app);
+    const page = await openPage(testbed.app);
     const response = await post(page, page.buttons.get("send-any")!, [...hiddenParts(page.forms.get("images")!), anyFile()]);
     await expectRefused(response, 400, LIMITS_ALTERED);
   });
 
   test("limits the browser signs itself with the page's own token are refused", async () => {
-    const page = await openPage(app);
+    const page = await openPage(testbed.app);
     const images = page.forms.get("images")!;
     // hs-csrf is in the page: a client that knows the signing key can loosen any zone.
     const forged = signUploadConfig(images.csrf, { id: "images" });
@@ -119,7 +100,7 @@ describe("the signed limits", () => {
   });
 
   test("a handler rendered for a strict zone cannot be fed files through a looser zone's limits", async () => {
-    const page = await openPage(app);
+    const page = await openPage(testbed.app);
     // Inbox.takeImage is only ever rendered with uploadFiles("images"); the "any" zone takes everything.
     const url = uploadUrl("any", "Inbox.takeImage", JSON.stringify([{ $upload: "any" }]));
     const response = await post(page, url, [...hiddenParts(page.forms.get("any")!), filePart("setup.exe", new Uint8Array(100))]);
@@ -131,25 +112,25 @@ describe("the signed limits", () => {
 
 describe("the handler call in the query", () => {
   test("an upload without a zone id is refused with 400", async () => {
-    const page = await openPage(app);
+    const page = await openPage(testbed.app);
     const response = await post(page, "/_upload?handler=Inbox.take", [...hiddenParts(page.forms.get("any")!), anyFile()]);
     await expectRefused(response, 400, "names no upload zone");
   });
 
   test("an unknown handler is refused with 404", async () => {
-    const page = await openPage(app);
+    const page = await openPage(testbed.app);
     const response = await post(page, uploadUrl("any", "Inbox.nope", '[{"$upload":"any"}]'), [...hiddenParts(page.forms.get("any")!), anyFile()]);
     await expectRefused(response, 404, "No handler named Inbox.nope");
   });
 
   test("an unknown progress handler is refused with 404", async () => {
-    const page = await openPage(app);
+    const page = await openPage(testbed.app);
     const url = `${uploadUrl("any", "Inbox.take", '[{"$upload":"any"}]')}&progress=Inbox.nope`;
     await expectRefused(await post(page, url, [...hiddenParts(page.forms.get("any")!), anyFile()]), 404, "No handler named Inbox.nope");
   });
 
   test("arguments that do not carry the zone's uploadFiles marker are refused with 400", async () => {
-    const page = await openPage(app);
+    const page = await openPage(testbed.app);
     const form = page.forms.get("any")!;
     const noMarker = await post(page, uploadUrl("any", "Inbox.take", '["x"]'), [...hiddenParts(form), anyFile()]);
     await expectRefused(noMarker, 400, 'do not carry uploadFiles("any")');
@@ -158,13 +139,13 @@ describe("the handler call in the query", () => {
   });
 
   test("arguments that are not JSON are refused with 400", async () => {
-    const page = await openPage(app);
+    const page = await openPage(testbed.app);
     const response = await post(page, uploadUrl("any", "Inbox.take", "[{$upload:any"), [...hiddenParts(page.forms.get("any")!), anyFile()]);
     await expectRefused(response, 400, "is not valid JSON");
   });
 
   test("a form sent with no file chosen is refused with 422", async () => {
-    const page = await openPage(app);
+    const page = await openPage(testbed.app);
     // A file input left empty sends a part with an empty filename and no bytes.
     const response = await post(page, page.buttons.get("send-any")!, [...hiddenParts(page.forms.get("any")!), filePart("", "")]);
     await expectRefused(response, 422, "No file was chosen");
@@ -173,20 +154,20 @@ describe("the handler call in the query", () => {
 
 describe("where the request comes from", () => {
   test("a form posted without JavaScript and without its token is refused with 403", async () => {
-    const page = await openPage(app);
+    const page = await openPage(testbed.app);
     const response = await post(page, page.buttons.get("send-any")!, [...hiddenParts(page.forms.get("any")!, { "hs-csrf": null }), anyFile()], { script: false });
     await expectRefused(response, 403, "did not come from this site");
   });
 
   test("a form posted without JavaScript with another session's token is refused with 403", async () => {
-    const page = await openPage(app);
-    const other = await openPage(app);
+    const page = await openPage(testbed.app);
+    const other = await openPage(testbed.app);
     const parts = [...hiddenParts(page.forms.get("any")!, { "hs-csrf": other.forms.get("any")!.csrf }), anyFile()];
     await expectRefused(await post(page, page.buttons.get("send-any")!, parts, { script: false }), 403, "did not come from this site");
   });
 
   test("an upload with another site's Origin is refused with 403", async () => {
-    const page = await openPage(app);
+    const page = await openPage(testbed.app);
     const parts = [...hiddenParts(page.forms.get("any")!), anyFile()];
     const url = page.buttons.get("send-any")!;
     await expectRefused(await post(page, url, parts, { headers: { Origin: "https://evil.example" } }), 403, "https://evil.example");
@@ -194,7 +175,7 @@ describe("where the request comes from", () => {
   });
 
   test("an upload a browser marks as cross-site is refused with 403", async () => {
-    const page = await openPage(app);
+    const page = await openPage(testbed.app);
     const parts = [...hiddenParts(page.forms.get("any")!), anyFile()];
     const response = await post(page, page.buttons.get("send-any")!, parts, { headers: { "Sec-Fetch-Site": "cross-site" } });
     await expectRefused(response, 403, "another site");
@@ -204,7 +185,7 @@ describe("where the request comes from", () => {
 describe("malformed multipart bodies", () => {
   /** The zone's hidden fields in the query, as the client script sends them, so only the body is at fault. */
   async function target() {
-    const page = await openPage(app);
+    const page = await openPage(testbed.app);
     const form = page.forms.get("any")!;
     return { page, url: withConfigInQuery(page.buttons.get("send-any")!, form), fields: hiddenParts(form) };
   }

@@ -2,9 +2,7 @@
 // success is a 303 back to the page, and a refusal is the page again with the
 // reason on it and the 4xx status.
 
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import {
   filePart,
@@ -17,38 +15,21 @@ import {
   postUpload,
   readPage,
   records,
-  resetRecords,
   shownState,
   uploadApp,
   type App,
   type Part,
   type PostOptions,
   type RenderedPage,
+  useUploadTestbed,
 } from "./fixture";
 
-let root: string;
-let tempDir: string;
-let app: App;
-const previousUploadDir = process.env.UPLOADED_FILES_DIR;
+const testbed = useUploadTestbed("hs-receive-nojs-");
 
-beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), "hs-receive-nojs-"));
-  tempDir = join(root, "tmp");
-  process.env.UPLOADED_FILES_DIR = join(root, "uploads");
-  app = uploadApp({ tempDir });
-});
-
-afterAll(() => {
-  if (previousUploadDir === undefined) delete process.env.UPLOADED_FILES_DIR;
-  else process.env.UPLOADED_FILES_DIR = previousUploadDir;
-  rmSync(root, { recursive: true, force: true });
-});
-
-beforeEach(resetRecords);
 
 /** A native form post: no script headers, the browser's Origin and Referer. */
 function postNatively(page: RenderedPage, url: string, parts: Part[], options: Partial<PostOptions> = {}): Promise<Response> {
-  return postUpload(app, url, parts, { session: page.session, script: false, ...options });
+  return postUpload(testbed.app, url, parts, { session: page.session, script: false, ...options });
 }
 
 function sendNatively(page: RenderedPage, zone: string, files: Part[]): Promise<Response> {
@@ -62,27 +43,27 @@ function bannerIn(html: string): string | undefined {
 
 describe("an accepted native upload", () => {
   test("runs the handler and answers 303 to the page the form names in hs-return", async () => {
-    const page = await openPage(app);
+    const page = await openPage(testbed.app);
     expect(page.forms.get("any")!.returnTo).toBe("/zones");
     const response = await sendNatively(page, "any", [filePart("native.txt", "n", "text/plain")]);
     expect(response.status).toBe(303);
     expect(response.headers.get("Location")).toBe("/zones");
     expect(records.take[0]!.map((file) => file.name)).toEqual(["native.txt"]);
-    expect(await shownState(app, page.session)).toEqual({ count: "1", names: ["native.txt"] });
-    expect(filesIn(tempDir)).toEqual([]);
+    expect(await shownState(testbed.app, page.session)).toEqual({ count: "1", names: ["native.txt"] });
+    expect(filesIn(testbed.tempDir)).toEqual([]);
   });
 
   test("a zone's own form, with its onDrop handler in the action, posts natively too", async () => {
-    const page = await openPage(app);
+    const page = await openPage(testbed.app);
     expect(page.html).toContain("data-hs-noscript");
     const form = page.forms.get("dropped")!;
     const response = await postNatively(page, form.action, [...hiddenParts(form), filePart("dropped.txt", "d")]);
     expect(response.status).toBe(303);
-    expect((await shownState(app, page.session)).names).toEqual(["dropped.txt"]);
+    expect((await shownState(testbed.app, page.session)).names).toEqual(["dropped.txt"]);
   });
 
   test("never redirects to another site, whatever hs-return says", async () => {
-    const page = await openPage(app);
+    const page = await openPage(testbed.app);
     for (const returnTo of ["https://evil.example/", "//evil.example/x", "/\\evil.example"]) {
       const parts = [...hiddenParts(page.forms.get("any")!, { "hs-return": returnTo }), filePart("a.txt", "a")];
       const response = await postNatively(page, page.buttons.get("send-any")!, parts);
@@ -92,20 +73,20 @@ describe("an accepted native upload", () => {
   });
 
   test("a handler that fails does not pass for a success: the person sees its message", async () => {
-    const page = await openPage(app);
+    const page = await openPage(testbed.app);
     hooks.take = async () => {
       throw new Error("the disk is full");
     };
     const response = await sendNatively(page, "any", [filePart("a.txt", "a")]);
     const location = response.headers.get("Location");
-    const shown = location ? await (await app.handle(new Request(new URL(location, ORIGIN), { headers: { Cookie: `hs_session=${page.session}` } }))).text() : await response.text();
+    const shown = location ? await (await testbed.app.handle(new Request(new URL(location, ORIGIN), { headers: { Cookie: `hs_session=${page.session}` } }))).text() : await response.text();
     expect(bannerIn(shown) ?? "no error banner on the page").toContain("the disk is full");
   });
 });
 
 describe("a refused native upload", () => {
   test("answers the whole page with the reason in an alert banner and the 415 status", async () => {
-    const page = await openPage(app);
+    const page = await openPage(testbed.app);
     const response = await sendNatively(page, "images", [filePart("setup.exe", new Uint8Array(64))]);
     expect(response.status).toBe(415);
     expect(response.headers.get("Content-Type")).toContain("text/html");
@@ -113,21 +94,21 @@ describe("a refused native upload", () => {
     expect(html.startsWith("<!doctype html>")).toBe(true);
     expect(bannerIn(html)).toBe("setup.exe: File type must be .png, .jpg, .jpeg");
     expect(records.take).toHaveLength(0);
-    expect(filesIn(tempDir)).toEqual([]);
+    expect(filesIn(testbed.tempDir)).toEqual([]);
   });
 
   test("answers 413 with the page when a file is over the zone's maxSize", async () => {
-    const page = await openPage(app);
+    const page = await openPage(testbed.app);
     const response = await sendNatively(page, "sized", [filePart("big.bin", new Uint8Array(101))]);
     expect(response.status).toBe(413);
     const html = await response.text();
     expect(html.startsWith("<!doctype html>")).toBe(true);
     expect(bannerIn(html)).toContain("big.bin");
-    expect(filesIn(tempDir)).toEqual([]);
+    expect(filesIn(testbed.tempDir)).toEqual([]);
   });
 
   test("answers 403 with the page when the form's token is missing", async () => {
-    const page = await openPage(app);
+    const page = await openPage(testbed.app);
     const parts = [...hiddenParts(page.forms.get("any")!, { "hs-csrf": null }), filePart("a.txt", "a")];
     const response = await postNatively(page, page.buttons.get("send-any")!, parts);
     expect(response.status).toBe(403);
@@ -136,14 +117,14 @@ describe("a refused native upload", () => {
   });
 
   test("answers 422 with the page when no file was chosen", async () => {
-    const page = await openPage(app);
+    const page = await openPage(testbed.app);
     const response = await sendNatively(page, "any", [filePart("", "")]);
     expect(response.status).toBe(422);
     expect(bannerIn(await response.text())).toBe("No file was chosen");
   });
 
   test("the page it answers with carries fresh forms, so the person can try again", async () => {
-    const page = await openPage(app);
+    const page = await openPage(testbed.app);
     const response = await sendNatively(page, "images", [filePart("x.png", pngBytes(), "text/html")]);
     const again = readPage(await response.text(), page.session);
     const form = again.forms.get("images")!;
@@ -153,7 +134,7 @@ describe("a refused native upload", () => {
   });
 
   test("without a Referer it still answers with the status and the reason", async () => {
-    const page = await openPage(app);
+    const page = await openPage(testbed.app);
     const parts = [...hiddenParts(page.forms.get("images")!), filePart("setup.exe", new Uint8Array(64))];
     const response = await postNatively(page, page.buttons.get("send-images")!, parts, { headers: { Referer: "" } });
     expect(response.status).toBe(415);

@@ -1,10 +1,9 @@
 // POST /_upload end to end through app.handle: what a handler receives, and
 // what is left on disk after the answer.
 
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { Elysia } from "elysia";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { getUploadDir } from "../../src/upload/paths";
 import { demo } from "../../views/app";
@@ -19,43 +18,26 @@ import {
   postUpload,
   readPage,
   records,
-  resetRecords,
   shownState,
   stateIn,
   uploadApp,
   type App,
   type Part,
   type RenderedPage,
+  useUploadTestbed,
 } from "./fixture";
 
-let root: string;
-let tempDir: string;
-let app: App;
-const previousUploadDir = process.env.UPLOADED_FILES_DIR;
+const testbed = useUploadTestbed("hs-receive-");
 
-beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), "hs-receive-"));
-  tempDir = join(root, "tmp");
-  process.env.UPLOADED_FILES_DIR = join(root, "uploads");
-  app = uploadApp({ tempDir });
-});
-
-afterAll(() => {
-  if (previousUploadDir === undefined) delete process.env.UPLOADED_FILES_DIR;
-  else process.env.UPLOADED_FILES_DIR = previousUploadDir;
-  rmSync(root, { recursive: true, force: true });
-});
-
-beforeEach(resetRecords);
 
 /** Posts `files` with the hidden fields of `zone` to the formaction of button `button`, from the client script. */
 function send(page: RenderedPage, button: string, zone: string, files: Part[]): Promise<Response> {
-  return postUpload(app, page.buttons.get(button)!, [...hiddenParts(page.forms.get(zone)!), ...files], { session: page.session });
+  return postUpload(testbed.app, page.buttons.get(button)!, [...hiddenParts(page.forms.get(zone)!), ...files], { session: page.session });
 }
 
 describe("what the handler receives", () => {
   test("each file arrives with its name, size, declared type and bytes through text(), bytes() and stream()", async () => {
-    const page = await openPage(app);
+    const page = await openPage(testbed.app);
     const seen: { name: string; size: number; contentType: string; text: string; bytes: number[]; streamed: string }[] = [];
     hooks.take = async (files) => {
       for (const file of files) {
@@ -81,14 +63,14 @@ describe("what the handler receives", () => {
   });
 
   test("an empty file is delivered with size 0", async () => {
-    const page = await openPage(app);
+    const page = await openPage(testbed.app);
     const response = await send(page, "send-any", "any", [filePart("empty.txt", "", "text/plain")]);
     expect(response.status).toBe(200);
     expect(records.take[0]!.map((file) => [file.name, file.size])).toEqual([["empty.txt", 0]]);
   });
 
   test("hostile file names arrive without folders, drive letters or NUL, never empty and at most 255 bytes", async () => {
-    const page = await openPage(app);
+    const page = await openPage(testbed.app);
     const longName = `${"a".repeat(296)}.png`;
     const response = await send(page, "send-any", "any", [
       filePart("../../etc/passwd", "1"),
@@ -106,7 +88,7 @@ describe("what the handler receives", () => {
   });
 
   test("arguments bound around uploadFiles arrive in order, with the files in the marker's place", async () => {
-    const page = await openPage(app);
+    const page = await openPage(testbed.app);
     const response = await send(page, "send-with", "any", [filePart("a.txt", "a"), filePart("b.txt", "b")]);
     expect(response.status).toBe(200);
     const [label, files, times] = records.takeWith[0]!;
@@ -119,7 +101,7 @@ describe("what the handler receives", () => {
 
 describe("files on disk", () => {
   test("a file the handler moves stays where it was moved, and is served from the upload folder", async () => {
-    const page = await openPage(app);
+    const page = await openPage(testbed.app);
     hooks.take = async (files) => {
       for (const file of files) await file.moveTo(join(getUploadDir(), file.name));
     };
@@ -128,13 +110,13 @@ describe("files on disk", () => {
     const kept = join(getUploadDir(), "kept.txt");
     expect(readFileSync(kept, "utf8")).toBe("keep me");
     expect(records.take[0]![0]!.path).toBe(kept);
-    expect(filesIn(tempDir)).toEqual([]);
-    const served = await app.handle(new Request(`${ORIGIN}/_upload/kept.txt`));
+    expect(filesIn(testbed.tempDir)).toEqual([]);
+    const served = await testbed.app.handle(new Request(`${ORIGIN}/_upload/kept.txt`));
     expect(await served.text()).toBe("keep me");
   });
 
   test("files the handler did not move are gone from the temporary folder once the answer is sent", async () => {
-    const page = await openPage(app);
+    const page = await openPage(testbed.app);
     let duringHandler: string[] = [];
     hooks.take = async (files) => {
       duringHandler = files.map((file) => file.path);
@@ -143,14 +125,14 @@ describe("files on disk", () => {
     expect(response.status).toBe(200);
     expect(duringHandler).toHaveLength(2);
     for (const path of duringHandler) {
-      expect(path.startsWith(tempDir)).toBe(true);
+      expect(path.startsWith(testbed.tempDir)).toBe(true);
       expect(existsSync(path)).toBe(false);
     }
-    expect(filesIn(tempDir)).toEqual([]);
+    expect(filesIn(testbed.tempDir)).toEqual([]);
   });
 
   test("a handler that throws answers 500 with its message, keeps the state as it was and leaves no file behind", async () => {
-    const page = await openPage(app);
+    const page = await openPage(testbed.app);
     hooks.take = async () => {
       throw new Error("the disk is full");
     };
@@ -160,43 +142,43 @@ describe("files on disk", () => {
     expect(html).toContain('role="alert"');
     expect(html).toContain("the disk is full");
     expect(stateIn(html).count).toBe("0");
-    expect(filesIn(tempDir)).toEqual([]);
+    expect(filesIn(testbed.tempDir)).toEqual([]);
   });
 });
 
 describe("the answer", () => {
-  test("the client script gets the re-rendered page root showing the handler's change", async () => {
-    const page = await openPage(app);
+  test("the client script gets the re-rendered page testbed.root showing the handler's change", async () => {
+    const page = await openPage(testbed.app);
     const response = await send(page, "send-any", "any", [filePart("photo.png", pngBytes(), "image/png")]);
     expect(response.status).toBe(200);
     expect(response.headers.get("Content-Type")).toContain("text/html");
     const html = await response.text();
     expect(html).not.toContain("<!doctype html>");
     expect(stateIn(html)).toEqual({ count: "1", names: ["photo.png"] });
-    expect(await shownState(app, page.session)).toEqual({ count: "1", names: ["photo.png"] });
+    expect(await shownState(testbed.app, page.session)).toEqual({ count: "1", names: ["photo.png"] });
   });
 
   test("a zone with onDrop posts to its form's own action, which names the handler", async () => {
-    const page = await openPage(app);
+    const page = await openPage(testbed.app);
     const form = page.forms.get("dropped")!;
     expect(form.action).toContain("handler=Inbox.take");
-    const response = await postUpload(app, form.action, [...hiddenParts(form), filePart("dropped.txt", "d")], { session: page.session });
+    const response = await postUpload(testbed.app, form.action, [...hiddenParts(form), filePart("dropped.txt", "d")], { session: page.session });
     expect(response.status).toBe(200);
     expect(stateIn(await response.text()).names).toEqual(["dropped.txt"]);
   });
 
   test("each session's upload changes only that session's state", async () => {
-    const alice = await openPage(app);
-    const bob = await openPage(app);
+    const alice = await openPage(testbed.app);
+    const bob = await openPage(testbed.app);
     await send(alice, "send-any", "any", [filePart("alice.txt", "a")]);
-    expect((await shownState(app, alice.session)).names).toEqual(["alice.txt"]);
-    expect((await shownState(app, bob.session)).count).toBe("0");
+    expect((await shownState(testbed.app, alice.session)).names).toEqual(["alice.txt"]);
+    expect((await shownState(testbed.app, bob.session)).count).toBe("0");
   });
 });
 
-describe("the demo app", () => {
+describe("the demo testbed.app", () => {
   test("the basic page saves an uploaded image to the upload folder and shows it", async () => {
-    const demoApp = new Elysia().use(demo({ upload: { tempDir } }));
+    const demoApp = new Elysia().use(demo({ upload: { tempDir: testbed.tempDir } }));
     const first = await demoApp.handle(new Request(`${ORIGIN}/basic`));
     const session = /^hs_session=([^;]+)/.exec(first.headers.get("Set-Cookie") ?? "")![1]!;
     const page = readPage(await first.text(), session);
@@ -206,6 +188,6 @@ describe("the demo app", () => {
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('src="/_upload/demo%20photo.png"');
     expect(readFileSync(join(getUploadDir(), "demo photo.png"))).toEqual(Buffer.from(pngBytes()));
-    expect(filesIn(tempDir)).toEqual([]);
+    expect(filesIn(testbed.tempDir)).toEqual([]);
   });
 });
