@@ -53,6 +53,8 @@ export class ResumableUploads {
   readonly #context: UploadContext;
   readonly #batches = new Map<string, Batch>();
   readonly #retiring = new Set<ReturnType<typeof setTimeout>>();
+  /** Uploads of batches whose handler stopped, and why. */
+  readonly #gone = new Map<string, string>();
 
   constructor(context: UploadContext) {
     this.#context = context;
@@ -73,6 +75,14 @@ export class ResumableUploads {
       },
     });
     void this.#dropRetired();
+  }
+
+  /** The tus endpoint, telling a client whose upload's handler stopped why its upload is gone. */
+  handle(request: Request): Promise<Response> {
+    const id = new URL(request.url).pathname.split("/").pop() ?? "";
+    const reason = request.method === "OPTIONS" ? undefined : this.#gone.get(id);
+    if (!reason) return this.tus.handle(request);
+    return Promise.resolve(new Response(reason, { status: 410, headers: { "Tus-Resumable": "1.0.0", "Content-Type": "text/plain; charset=utf-8" } }));
   }
 
   /** Stops every batch of `uploadId` in the session: uploads deleted, a chunk handler's loop told. */
@@ -139,14 +149,17 @@ export class ResumableUploads {
     const chunks = new UploadChunkIterator();
     batch.chunks = chunks;
     void this.#runtime.runEvent(batch.sessionId, batch.action.handler, argumentsWith(batch.action, chunks)).then(async ({ done }) => {
+      let threw = false;
       try {
         await done;
       } catch {
-        // The runtime shows the handler's error on the page; the uploads go below.
+        threw = true; // the runtime shows the handler's own error on the page
       }
       if (chunks.isOpen || batch.completed.size < batch.size) {
-        chunks.stop("The upload's handler ended before it read every chunk");
-        await this.#discard(batch);
+        const message = `The upload stopped: its handler ${batch.action.handler} ${threw ? "failed" : "returned"} before it read every chunk`;
+        chunks.stop(message);
+        await this.#fail(batch, message);
+        if (!threw) await this.#runtime.bus.publish({ sessionId: batch.sessionId, error: message });
       }
     });
   }
@@ -252,18 +265,33 @@ export class ResumableUploads {
    */
   async #retire(batch: Batch): Promise<void> {
     await Promise.all(batch.uploads.map((id) => rm(this.tus.store.dataPath(id), { force: true })));
+    this.#forgetLater(batch);
+  }
+
+  /** A batch whose handler stopped is discarded; for a while, a request on one of its uploads hears why. */
+  async #fail(batch: Batch, message: string): Promise<void> {
+    for (const id of batch.uploads) this.#gone.set(id, message);
+    this.#later(() => batch.uploads.forEach((id) => this.#gone.delete(id)));
+    await this.#discard(batch);
+  }
+
+  #forgetLater(batch: Batch): void {
+    this.#later(() => batch.uploads.forEach((id) => void this.tus.store.delete(id).catch(() => undefined)));
+  }
+
+  #later(work: () => void): void {
     const timer = setTimeout(() => {
       this.#retiring.delete(timer);
-      for (const id of batch.uploads) void this.tus.store.delete(id).catch(() => undefined);
+      work();
     }, RETIRED_KEPT_MS);
     timer.unref?.();
     this.#retiring.add(timer);
   }
 
-  /** After a restart: the info of uploads retired before it (complete, no data) is dropped. */
+  /** After a restart: uploads whose bytes are gone (retired or failed before it) are dropped. */
   async #dropRetired(): Promise<void> {
     for (const info of await this.tus.store.list().catch(() => [])) {
-      if (info.offset === info.length && !(await Bun.file(this.tus.store.dataPath(info.id)).exists())) await this.tus.store.delete(info.id);
+      if (!(await Bun.file(this.tus.store.dataPath(info.id)).exists())) await this.tus.store.delete(info.id);
     }
   }
 

@@ -59,7 +59,7 @@ export function uploadEndpoints(runtime: Runtime, options: Required<UploadOption
       } catch (error) {
         return errorResponse(error);
       }
-      return resumable.tus.handle(request);
+      return resumable.handle(request);
     },
 
     close(): void {
