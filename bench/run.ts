@@ -4,6 +4,7 @@
 //   bun run bench                       every scenario
 //   bun run bench multipart render      some of them
 //   bun run bench -- --rounds 1         fewer repeats (default 3, median reported)
+//   bun run bench tus -- --size 64      tus with a 64 MiB file (default 1 GiB)
 //
 // Servers run as child processes on 127.0.0.1 and are killed at the end;
 // temp files live in one folder under os.tmpdir(), removed at the end.
@@ -19,17 +20,20 @@ import { events } from "./scenarios/events";
 import { multipart } from "./scenarios/multipart";
 import { render } from "./scenarios/render";
 import { sse } from "./scenarios/sse";
+import { tus } from "./scenarios/tus";
 import { weight } from "./scenarios/weight";
 
-const SCENARIOS: Record<string, Scenario> = { multipart, render, events, sse, weight };
+const SCENARIOS: Record<string, Scenario> = { multipart, tus, render, events, sse, weight };
 
 const args = process.argv.slice(2);
 const roundsAt = args.indexOf("--rounds");
 const rounds = roundsAt === -1 ? 3 : Number(args[roundsAt + 1]);
-const names = args.filter((arg, i) => !arg.startsWith("--") && (roundsAt === -1 || i !== roundsAt + 1));
+// Options that take a value; `--size` (MiB) is read by the tus scenario itself.
+const WITH_VALUE = new Set(["--rounds", "--size"]);
+const names = args.filter((arg, i) => !arg.startsWith("--") && !WITH_VALUE.has(args[i - 1] ?? ""));
 const unknown = names.filter((name) => !(name in SCENARIOS));
 if (unknown.length || !(rounds >= 1)) {
-  console.error(`usage: bun run bench [${Object.keys(SCENARIOS).join("|")} ...] [--rounds N]` + (unknown.length ? `\nunknown scenario: ${unknown.join(", ")}` : ""));
+  console.error(`usage: bun run bench [${Object.keys(SCENARIOS).join("|")} ...] [--rounds N] [--size MiB]` + (unknown.length ? `\nunknown scenario: ${unknown.join(", ")}` : ""));
   process.exit(2);
 }
 const chosen = names.length ? names : Object.keys(SCENARIOS);

@@ -97,6 +97,7 @@ export class Transfers {
       handler: param(UPLOAD_PARAMS.handler),
       args: param(UPLOAD_PARAMS.args),
       progress: param(UPLOAD_PARAMS.progress),
+      signature: param(UPLOAD_PARAMS.signature),
       config: config?.value ?? null,
       chunkSize,
       headers: scriptHeaders(),

@@ -41,6 +41,16 @@ const BATCH_ID = /^[A-Za-z0-9_-]{8,64}$/;
 /** How long a finished upload still answers HEAD with its full offset. */
 const RETIRED_KEPT_MS = 10 * 60 * 1000;
 
+/** Whether an upload's arguments hand its bytes to a chunk handler. */
+function isChunked(metadata: Record<string, string>): boolean {
+  try {
+    const args: unknown = JSON.parse(metadata[META.args] ?? "[]");
+    return Array.isArray(args) && args.some((arg) => (arg as UploadFilesMarker | null)?.$upload === metadata[META.upload] && (arg as UploadFilesMarker).chunked === true);
+  } catch {
+    return false;
+  }
+}
+
 /** The upload's handler, arguments and signature, from its metadata (the upload button's formaction query). */
 function actionOf(metadata: Record<string, string>): RawUploadAction {
   return { id: metadata[META.upload], handler: metadata[META.handler], args: metadata[META.args], progress: metadata[META.progress], signature: metadata[META.signature] };
@@ -53,6 +63,8 @@ export class ResumableUploads {
   readonly #context: UploadContext;
   readonly #batches = new Map<string, Batch>();
   readonly #retiring = new Set<ReturnType<typeof setTimeout>>();
+  /** Settles once uploads left by an earlier run are sorted out; requests wait for it. */
+  readonly #ready: Promise<void>;
   /** Uploads of batches whose handler stopped, and why. */
   readonly #gone = new Map<string, string>();
 
@@ -74,15 +86,16 @@ export class ResumableUploads {
         onTerminate: (info, reason) => this.#terminate(info, reason),
       },
     });
-    void this.#dropRetired();
+    this.#ready = this.#dropOrphans().catch((error) => console.error("Sweeping tus uploads left by an earlier run failed:", error));
   }
 
   /** The tus endpoint, telling a client whose upload's handler stopped why its upload is gone. */
-  handle(request: Request): Promise<Response> {
+  async handle(request: Request): Promise<Response> {
+    await this.#ready;
     const id = new URL(request.url).pathname.split("/").pop() ?? "";
     const reason = request.method === "OPTIONS" ? undefined : this.#gone.get(id);
     if (!reason) return this.tus.handle(request);
-    return Promise.resolve(new Response(reason, { status: 410, headers: { "Tus-Resumable": "1.0.0", "Content-Type": "text/plain; charset=utf-8" } }));
+    return new Response(reason, { status: 410, headers: { "Tus-Resumable": "1.0.0", "Content-Type": "text/plain; charset=utf-8" } });
   }
 
   /** Stops every batch of `uploadId` in the session: uploads deleted, a chunk handler's loop told. */
@@ -288,10 +301,18 @@ export class ResumableUploads {
     this.#retiring.add(timer);
   }
 
-  /** After a restart: uploads whose bytes are gone (retired or failed before it) are dropped. */
-  async #dropRetired(): Promise<void> {
+  /**
+   * After a restart: uploads whose bytes are gone (retired or failed before
+   * it) are dropped, and so are unfinished uploads into a chunk handler,
+   * which cannot outlive the process that ran it; their clients hear why.
+   */
+  async #dropOrphans(): Promise<void> {
     for (const info of await this.tus.store.list().catch(() => [])) {
-      if (!(await Bun.file(this.tus.store.dataPath(info.id)).exists())) await this.tus.store.delete(info.id);
+      if (this.#batches.has(info.owner.batch ?? "")) continue;
+      const hasData = await Bun.file(this.tus.store.dataPath(info.id)).exists();
+      if (hasData && !isChunked(info.metadata)) continue;
+      if (hasData) this.#gone.set(info.id, "The server restarted while this upload ran, and its handler with it: start the upload again");
+      await this.tus.store.delete(info.id);
     }
   }
 

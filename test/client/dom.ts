@@ -31,7 +31,7 @@ export interface ZoneOptions extends Partial<UploadConfig> {
 
 const HANDLER_ARGS = encodeURIComponent(JSON.stringify([{ $upload: "upload1" }]));
 export const FORM_ACTION = "/_upload?id=upload1";
-export const BUTTON_ACTION = `/_upload?id=upload1&handler=S.handleUpload&args=${HANDLER_ARGS}&progress=S.onProgress`;
+export const BUTTON_ACTION = `/_upload?id=upload1&handler=S.handleUpload&args=${HANDLER_ARGS}&progress=S.onProgress&sig=signed-action`;
 
 /** Renders the contract's markup for one upload zone `upload1` into the body. */
 export function renderUploadPage(options: ZoneOptions = {}): void {

@@ -71,6 +71,7 @@ test("creates an upload per file, before any data, with the tus headers and the 
     batch: first!.batch!,
     batchSize: "2",
     progress: "S.onProgress",
+    signature: "signed-action",
   });
   expect(server.requests.findIndex((request) => request.method === "PATCH")).toBe(2);
 });

@@ -1,5 +1,5 @@
-import { background, Button, events, getUploadDir, State, Text, Upload, UploadChunkIterator, uploadFilesChunk, VStack, type PageContext } from "hyperstate";
-import { mkdir, open, type FileHandle } from "node:fs/promises";
+import { background, Button, events, getUploadDir, State, Text, Upload, UploadCancelledError, UploadChunkIterator, uploadFilesChunk, VStack, type PageContext } from "hyperstate";
+import { mkdir, open, rm, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 
 /** Reflex's chunked example: chunks are written into getUploadDir()/stream/ as they arrive. */
@@ -25,6 +25,15 @@ export class ChunkUploadState extends State {
         }
         await handle.write(chunk.data, 0, chunk.data.byteLength, chunk.offset);
       }
+    } catch (error) {
+      if (!(error instanceof UploadCancelledError)) throw error;
+      // Cancelled: what was written of the files goes too.
+      for (const [name, handle] of handles) await handle.close().then(() => rm(join(directory, name), { force: true }));
+      handles.clear();
+      await this.update((s) => {
+        s.status = "Chunked upload cancelled.";
+      });
+      return;
     } finally {
       for (const handle of handles.values()) await handle.close();
     }

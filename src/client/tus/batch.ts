@@ -24,6 +24,8 @@ export interface TusJob {
   handler: string | null;
   args: string | null;
   progress: string | null;
+  /** The upload URL's `sig`: binds handler, arguments and zone. */
+  signature: string | null;
   /** The form's signed limits. */
   config: string | null;
   chunkSize?: number;
@@ -98,6 +100,7 @@ async function createUploads(job: TusJob, uploads: TusUpload[], signal: AbortSig
       [META.batch]: batch,
       [META.batchSize]: batchSize,
       [META.progress]: job.progress,
+      [META.signature]: job.signature,
     });
     const headers = { ...job.headers, "Upload-Length": file.size, "Upload-Metadata": metadata };
     const response = await tusRequest("POST", job.endpoint, headers, signal);
