@@ -43,7 +43,11 @@ export function track<T extends Subprocess>(proc: T): T {
  * `listening http://127.0.0.1:<port>` once it accepts connections.
  */
 export async function startServer(script: string, args: string[] = [], env: Record<string, string> = {}): Promise<Child> {
-  const proc = spawnBun(script, ["0", ...args], env);
+  return awaitListening(spawnBun(script, ["0", ...args], env), script);
+}
+
+/** Waits for a started server to print `listening http://127.0.0.1:<port>`; kills it if it does not within 30 s. */
+export async function awaitListening(proc: Subprocess<"ignore" | "pipe", "pipe", "inherit" | "pipe">, label: string): Promise<Child> {
   const reader = proc.stdout.getReader();
   const decoder = new TextDecoder();
   let seen = "";
@@ -63,7 +67,7 @@ export async function startServer(script: string, args: string[] = [], env: Reco
     }
   }
   await stop(proc);
-  throw new Error(`${script} did not print "listening http://127.0.0.1:<port>" within 30 s (printed: ${seen.slice(0, 500)})`);
+  throw new Error(`${label} did not print "listening http://127.0.0.1:<port>" within 30 s (printed: ${seen.slice(0, 500)})`);
 }
 
 /** SIGTERM, then SIGKILL after 3 s. */

@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import { TUS_METADATA as META } from "../../src/protocol";
 import { serializeMetadata } from "../../src/upload/tus";
-import { OPEN_FILES, track, type Child } from "./children";
+import { awaitListening, OPEN_FILES, track, type Child } from "./children";
 
 /** Where a tus client sends one file: the creation URL, plus what hyperstate needs to route it. */
 export interface TusTarget {
@@ -45,25 +45,7 @@ export async function run(argv: string[]): Promise<string> {
 export async function startNodeServer(script: string, args: string[]): Promise<Child> {
   const raise = `ulimit -n ${OPEN_FILES} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$0" "$@"`;
   const proc = track(Bun.spawn(["bash", "-c", raise, "node", script, "0", ...args], { stdin: "ignore", stdout: "pipe", stderr: "inherit" }));
-  const reader = proc.stdout.getReader();
-  const decoder = new TextDecoder();
-  let seen = "";
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const timeout = Bun.sleep(deadline - Date.now()).then(() => ({ done: true, value: undefined }) as const);
-    const read = await Promise.race([reader.read(), timeout]);
-    if (read.done) break;
-    seen += decoder.decode(read.value, { stream: true });
-    const match = /listening (http:\/\/127\.0\.0\.1:\d+)/.exec(seen);
-    if (match) {
-      void (async () => {
-        while (!(await reader.read().catch(() => ({ done: true }))).done);
-      })();
-      return { pid: proc.pid, url: match[1]!, proc };
-    }
-  }
-  proc.kill("SIGKILL");
-  throw new Error(`node ${script} did not print "listening http://127.0.0.1:<port>" within 30 s (printed: ${seen.slice(0, 500)})`);
+  return awaitListening(proc, `node ${script}`);
 }
 
 const unescapeAttribute = (value: string) =>

@@ -1,7 +1,6 @@
-import { Button, events, getUploadUrl, Grid, Image, State, Text, Upload, UploadFile, uploadFiles, VStack, type PageContext } from "hyperstate";
+import { events, getUploadUrl, Grid, Image, State, Text, Upload, UploadFile, uploadFiles, VStack, type PageContext } from "hyperstate";
+import { color, SelectFilePrompt } from "./prompt";
 import { saveToUploadDir } from "./save";
-
-const color = "rgb(107,99,246)";
 
 /** Reflex's customised example: an accept map, at most 5 files, no keyboard, upload on drop. */
 export class CustomizedUpload extends State {
@@ -35,12 +34,7 @@ export function CustomizedPage({ use }: PageContext) {
         border={`1px dotted ${color}`}
         padding="5em"
       >
-        <VStack align="center">
-          <Button color={color} bg="white" border={`1px solid ${color}`}>
-            Select File
-          </Button>
-          <Text>Drag and drop files here or click to select files</Text>
-        </VStack>
+        <SelectFilePrompt />
       </Upload>
       <Grid columns="2" spacing="1">
         {state.img.map((name) => (

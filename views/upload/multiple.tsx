@@ -1,7 +1,6 @@
-import { Button, clearSelectedFiles, events, getUploadUrl, HStack, Image, SelectedFiles, State, Text, Upload, UploadFile, uploadFiles, VStack, type PageContext } from "hyperstate";
+import { Button, clearSelectedFiles, events, getUploadUrl, HStack, Image, SelectedFiles, State, Upload, UploadFile, uploadFiles, VStack, type PageContext } from "hyperstate";
+import { color, SelectFilePrompt } from "./prompt";
 import { saveToUploadDir } from "./save";
-
-const color = "rgb(107,99,246)";
 
 /** Reflex's multiple-file example (images). */
 export class MultipleUpload extends State {
@@ -18,12 +17,7 @@ export function MultiplePage({ use }: PageContext) {
   return (
     <VStack padding="5em">
       <Upload id="upload1" multiple accept={{ "image/*": [".png", ".jpg", ".jpeg", ".gif", ".webp"] }} border={`1px dotted ${color}`} padding="5em">
-        <VStack align="center">
-          <Button color={color} bg="white" border={`1px solid ${color}`}>
-            Select File
-          </Button>
-          <Text>Drag and drop files here or click to select files</Text>
-        </VStack>
+        <SelectFilePrompt />
       </Upload>
       <HStack>
         <SelectedFiles id="upload1" thumbnails />

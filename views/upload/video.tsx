@@ -1,7 +1,6 @@
-import { Button, clearSelectedFiles, events, getUploadDir, getUploadUrl, SelectedFiles, State, Text, Upload, UploadFile, uploadFiles, Video, VStack, type PageContext } from "hyperstate";
+import { Button, clearSelectedFiles, events, getUploadDir, getUploadUrl, SelectedFiles, State, Upload, UploadFile, uploadFiles, Video, VStack, type PageContext } from "hyperstate";
 import { join } from "node:path";
-
-const color = "rgb(107,99,246)";
+import { color, SelectFilePrompt } from "./prompt";
 
 /** Reflex's single-file example: one video, shown once uploaded. */
 export class VideoUpload extends State {
@@ -21,12 +20,7 @@ export function VideoPage({ use }: PageContext) {
   return (
     <VStack padding="5em">
       <Upload id="upload1" maxFiles={1} accept={{ "video/*": [".mp4", ".webm", ".mov", ".ogv"] }} border={`1px dotted ${color}`} padding="5em">
-        <VStack align="center">
-          <Button color={color} bg="white" border={`1px solid ${color}`}>
-            Select File
-          </Button>
-          <Text>Drag and drop files here or click to select files</Text>
-        </VStack>
+        <SelectFilePrompt />
       </Upload>
       <SelectedFiles id="upload1" />
       <Button onClick={VideoUpload.on.handleUpload(uploadFiles("upload1"))}>Upload</Button>
