@@ -171,6 +171,12 @@ describe("assets", () => {
     expect(again.status).toBe(304);
   });
 
+  test("htmx.js carries htmx and its SSE extension in one file, so the stream can never miss its extension", async () => {
+    const text = await (await newApp().handle(new Request("http://localhost/_hyperstate/htmx.js"))).text();
+    expect(text).toStartWith("var htmx=");
+    expect(text).toContain('registerExtension("sse"');
+  });
+
   test("builds and serves the client script", async () => {
     const response = await newApp().handle(new Request("http://localhost/_hyperstate/hyperstate.js"));
     expect(response.status).toBe(200);
