@@ -22,7 +22,6 @@ const SOURCES: Record<string, () => Promise<Blob>> = {
   [CLIENT_ENTRY]: async () => (await clientFiles()).get(CLIENT_ENTRY)!,
 };
 
-export const ASSET_NAMES = Object.keys(SOURCES);
 
 const built = new Map<string, Promise<{ body: ArrayBuffer; etag: string }>>();
 
