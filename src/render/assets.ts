@@ -22,7 +22,6 @@ const SOURCES: Record<string, () => Promise<Blob>> = {
   [CLIENT_ENTRY]: async () => (await clientFiles()).get(CLIENT_ENTRY)!,
 };
 
-
 const built = new Map<string, Promise<{ body: ArrayBuffer; etag: string }>>();
 
 /** Serves one asset, built or read once per process and then kept in memory. */
