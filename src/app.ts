@@ -5,7 +5,7 @@ import { asBrowserSent, refuseCrossSite } from "./origin";
 import { ROUTES } from "./protocol";
 import { serveAsset } from "./render/assets";
 import type { Page } from "./render/context";
-import { HeadTags } from "./render/shell";
+import { HeadTags, HTML_HEADERS } from "./render/shell";
 import { Runtime, type RuntimeOptions, type Session } from "./runtime";
 import { sseResponse } from "./stream/sse";
 import { uploadDefaults, type UploadOptions } from "./upload/receive";
@@ -74,7 +74,7 @@ export function hyperstate(options: HyperstateOptions) {
     const session = runtime.session(request);
     const data = (await runtime.store.get(session.id)) ?? {};
     const html = await runtime.renderWith(session.id, new URL(request.url), data, view);
-    const headers = new Headers({ "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" });
+    const headers = new Headers(HTML_HEADERS);
     if (session.cookie) headers.append("Set-Cookie", session.cookie);
     return { html, head: HeadTags() as string, headers };
   }
@@ -84,7 +84,7 @@ export function hyperstate(options: HyperstateOptions) {
       path,
       edge(async (request, session) => {
         const html = await runtime.renderDocument(session.id, new URL(request.url));
-        return new Response(html, { headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" } });
+        return new Response(html, { headers: HTML_HEADERS });
       }),
     );
   }

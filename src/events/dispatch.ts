@@ -1,5 +1,6 @@
 import { HttpError } from "../errors";
 import { ACTIONS_EVENT, FIELDS, HEADERS } from "../protocol";
+import { HTML_HEADERS } from "../render/shell";
 import type { EventOutcome, Runtime, Session } from "../runtime";
 import { isValidCsrfToken } from "../state/session";
 import { readForm } from "./request";
@@ -13,13 +14,18 @@ export async function dispatchEvent(runtime: Runtime, request: Request, session:
   const form = await readForm(request);
   const args = parseArgs(form.get(FIELDS.args));
   const fromHtmx = request.headers.get(HEADERS.script) === "true";
-  if (!fromHtmx && !isValidCsrfToken(runtime.secret, session.id, form.get(FIELDS.csrf))) {
-    throw new HttpError(403, "This form has expired or did not come from this site: reload the page and try again");
-  }
+  if (!fromHtmx) refuseForeignForm(runtime, session, form.get(FIELDS.csrf));
   const tabId = request.headers.get(HEADERS.tab) ?? undefined;
   const outcome = await runtime.runEvent(session.id, name, args, { tabId });
   if (!fromHtmx) return nativeAnswer(runtime, request, session, form.get(FIELDS.returnTo), outcome);
   return scriptAnswer(runtime, request, session, outcome);
+}
+
+/** A form posted without JavaScript must carry its page's token for this session. */
+export function refuseForeignForm(runtime: Runtime, session: Session, token: unknown): void {
+  if (!isValidCsrfToken(runtime.secret, session.id, token)) {
+    throw new HttpError(403, "This form has expired or did not come from this site: reload the page and try again");
+  }
 }
 
 /**
@@ -32,7 +38,7 @@ export async function scriptAnswer(runtime: Runtime, request: Request, session: 
   const page = pageUrl(request);
   const ownPage = runtime.hasPage(page.pathname);
   const html = ownPage ? await runtime.renderPage(session.id, page, outcome.error) : "";
-  const headers = new Headers({ "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" });
+  const headers = new Headers(HTML_HEADERS);
   const redirect = outcome.actions.find((action) => action.type === "redirect");
   if (redirect || !ownPage) headers.set(HEADERS.redirect, redirect?.url ?? page.pathname + page.search);
   if (outcome.actions.length) headers.set(HEADERS.trigger, asciiJson({ [ACTIONS_EVENT]: outcome.actions }));
@@ -56,9 +62,8 @@ export async function nativeAnswer(runtime: Runtime, request: Request, session: 
 
 /** A page of the app with a message on top, or the message alone for a page the app does not render. */
 export async function documentWithError(runtime: Runtime, session: Session, page: URL, message: string, status: number): Promise<Response> {
-  const headers = { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" };
-  if (!runtime.hasPage(page.pathname)) return new Response(message, { status, headers: { ...headers, "Content-Type": "text/plain; charset=utf-8" } });
-  return new Response(await runtime.renderDocument(session.id, page, message), { status, headers });
+  if (!runtime.hasPage(page.pathname)) return new Response(message, { status, headers: { ...HTML_HEADERS, "Content-Type": "text/plain; charset=utf-8" } });
+  return new Response(await runtime.renderDocument(session.id, page, message), { status, headers: HTML_HEADERS });
 }
 
 /** The page an htmx request came from (htmx sends its URL), else the Referer. */

@@ -9,6 +9,9 @@ export interface ShellProps {
   children: JSX.Element;
 }
 
+/** Every page and fragment is per session: never cached. */
+export const HTML_HEADERS = { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" } as const;
+
 const asset = (name: string) => `${ROUTES.client}/${name}`;
 
 /** What a page needs in its <head>: hyperstate's styles and scripts. */

@@ -1,10 +1,9 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { nativeAnswer, scriptAnswer } from "../events/dispatch";
+import { nativeAnswer, refuseForeignForm, scriptAnswer } from "../events/dispatch";
 import { HttpError } from "../errors";
 import { FIELDS, HEADERS, UPLOAD_PARAMS, type UploadConfig, type UploadFilesMarker } from "../protocol";
 import type { Runtime, Session } from "../runtime";
-import { isValidCsrfToken } from "../state/session";
 import { verifyUploadConfig } from "./config-token";
 import type { InflightUploads } from "./inflight";
 import { checkCount, checkFile, limitsFor, UploadLimitError } from "./limits";
@@ -97,9 +96,7 @@ export async function receiveUpload(context: UploadContext, request: Request, se
       onProgress: (stored) => progress?.stored(stored),
       onFileStart(info, fields) {
         // A form posted without JavaScript proves it came from our page with its token.
-        if (!fromScript && !isValidCsrfToken(runtime.secret, session.id, fields.get(FIELDS.csrf)?.[0])) {
-          throw new HttpError(403, "This form has expired or did not come from this site: reload the page and try again");
-        }
+        if (!fromScript) refuseForeignForm(runtime, session, fields.get(FIELDS.csrf)?.[0]);
         config ??= verifyUploadConfig(runtime.signingKey(session.id), fields.get(FIELDS.config)?.[0]);
         if (!config || config.id !== uploadId) {
           throw new HttpError(400, "The upload form's limits are missing or were altered: reload the page and try again");
