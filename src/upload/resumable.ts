@@ -11,7 +11,7 @@ import { checkCount, checkFile, limitsFor, UploadLimitError } from "./limits";
 import { sanitizeFileName } from "./paths";
 import { progressReporter } from "./progress";
 import type { UploadContext } from "./receive";
-import { createTusHandler, type TusHandler, type TusSink, type TusUploadInfo } from "./tus";
+import { createTusHandler, TUS_HEADERS, TUS_VERSION, type TusHandler, type TusSink, type TusUploadInfo } from "./tus";
 import { UploadFile } from "./upload-file";
 
 /**
@@ -95,7 +95,7 @@ export class ResumableUploads {
     const id = new URL(request.url).pathname.split("/").pop() ?? "";
     const reason = request.method === "OPTIONS" ? undefined : this.#gone.get(id);
     if (!reason) return this.tus.handle(request);
-    return new Response(reason, { status: 410, headers: { "Tus-Resumable": "1.0.0", "Content-Type": "text/plain; charset=utf-8" } });
+    return new Response(reason, { status: 410, headers: { [TUS_HEADERS.resumable]: TUS_VERSION, "Content-Type": "text/plain; charset=utf-8" } });
   }
 
   /** Stops every batch of `uploadId` in the session: uploads deleted, a chunk handler's loop told. */
