@@ -13,7 +13,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
-import { spoolMultipart } from "../src/upload/multipart";
+import { spoolMultipart } from "../src/upload/multipart/spool";
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {

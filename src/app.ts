@@ -8,7 +8,7 @@ import type { Page } from "./render/context";
 import { HeadTags, HTML_HEADERS } from "./render/shell";
 import { Runtime, type RuntimeOptions, type Session } from "./runtime";
 import { sseResponse } from "./stream/sse";
-import { uploadDefaults, type UploadOptions } from "./upload/receive";
+import { uploadDefaults, type UploadOptions } from "./upload/multipart/receive";
 import { uploadEndpoints } from "./upload/routes";
 
 export interface HyperstateOptions extends RuntimeOptions {

@@ -2,7 +2,7 @@
 // the accepted ones selected, the refused ones reported, and with onDrop
 // uploaded at once.
 
-import { checkFiles, type Rejection } from "../upload/limits";
+import { checkFiles, type Rejection } from "../upload/rules/limits";
 import { ATTRS, type EventSpec, type FileRejection, type UploadConfig } from "../protocol";
 import { postEvent, replaceMarkers } from "./events";
 import { csrfToken, readJson, showMessage, uploadForm } from "./page";

@@ -1,7 +1,7 @@
 // Renders each upload's selection into its <SelectedFiles> lists: name, size,
 // a remove button, and with data-hs-thumbnails a preview of images.
 
-import { formatBytes } from "../upload/limits";
+import { formatBytes } from "../upload/rules/limits";
 import { ATTRS } from "../protocol";
 import { elementsWith } from "./page";
 import type { SelectionStore } from "./selection";

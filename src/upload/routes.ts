@@ -3,11 +3,11 @@ import { errorResponse, HttpError } from "../errors";
 import { refuseCrossSite } from "../origin";
 import { HEADERS, UPLOAD_PARAMS } from "../protocol";
 import type { Runtime, Session } from "../runtime";
-import { InflightUploads } from "./inflight";
-import { getUploadDir } from "./paths";
-import { receiveUpload, type UploadContext, type UploadOptions } from "./receive";
-import { ResumableUploads } from "./resumable";
-import { serveUploadedFile } from "./serve";
+import { InflightUploads } from "./intake/inflight";
+import { getUploadDir } from "./storage/paths";
+import { receiveUpload, type UploadContext, type UploadOptions } from "./multipart/receive";
+import { ResumableUploads } from "./tus/resumable";
+import { serveUploadedFile } from "./serve/serve";
 
 /** The upload endpoints, as plain functions of a Request; app.ts mounts them. */
 export function uploadEndpoints(runtime: Runtime, options: Required<UploadOptions>) {

@@ -11,7 +11,7 @@ import { clearSelectedFiles, events } from "../../src/events/refs";
 import { Button } from "../../src/render/components";
 import type { PageContext } from "../../src/render/context";
 import { State } from "../../src/state/state";
-import { SelectedFiles, Upload } from "../../src/upload/component";
+import { SelectedFiles, Upload } from "../../src/upload/zone/component";
 import { launchBrowser } from "./browser";
 
 const TIMEOUT = 40_000;

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { serveUploadedFile } from "../../src/upload/serve";
+import { serveUploadedFile } from "../../src/upload/serve/serve";
 import { launchBrowser } from "./browser";
 
 const TIMEOUT = 20_000;

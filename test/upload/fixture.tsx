@@ -14,10 +14,10 @@ import type { UploadProgress } from "../../src/protocol";
 import { Button } from "../../src/render/components";
 import type { PageContext } from "../../src/render/context";
 import { State } from "../../src/state/state";
-import { Upload } from "../../src/upload/component";
-import type { UploadOptions } from "../../src/upload/receive";
-import { uploadFiles } from "../../src/upload/refs";
-import type { UploadFile } from "../../src/upload/upload-file";
+import { Upload } from "../../src/upload/zone/component";
+import type { UploadOptions } from "../../src/upload/multipart/receive";
+import { uploadFiles } from "../../src/upload/zone/refs";
+import type { UploadFile } from "../../src/upload/intake/upload-file";
 
 // ---------------------------------------------------------------- the app
 

@@ -7,7 +7,7 @@
 import { mkdirSync } from "node:fs";
 import { open, readdir, readFile, rename, rm, writeFile, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
-import { FileWriter } from "../file-writer";
+import { FileWriter } from "../storage/file-writer";
 import type { BodyTarget } from "./body";
 import { ERRORS, TusError, UPLOAD_ID_PATTERN } from "./protocol";
 

@@ -1,0 +1,324 @@
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import { HttpError } from "../../errors";
+import { ROUTES, TUS_METADATA as META, type UploadConfig, type UploadFilesMarker } from "../../protocol";
+import type { Runtime } from "../../runtime";
+import { readSessionId } from "../../state/session";
+import { argumentsWith, readUploadAction, type RawUploadAction, type UploadAction } from "../zone/action";
+import { UploadCancelledError, UploadChunkIterator } from "../intake/chunks";
+import { verifyUploadConfig } from "../zone/config-token";
+import { checkCount, checkFile, limitsFor, UploadLimitError } from "../rules/limits";
+import { sanitizeFileName } from "../storage/paths";
+import { progressReporter } from "../intake/progress";
+import type { UploadContext } from "../multipart/receive";
+import { createTusHandler, TUS_HEADERS, TUS_VERSION, type TusHandler, type TusSink, type TusUploadInfo } from "./";
+import { UploadFile } from "../intake/upload-file";
+
+/**
+ * Files sent together over tus for one handler call. A batch of `size`
+ * files either feeds a chunk handler as bytes arrive, or, once every file
+ * is complete, calls an ordinary handler with them as UploadFile[].
+ */
+interface Batch {
+  id: string;
+  sessionId: string;
+  uploadId: string;
+  action: UploadAction;
+  size: number;
+  /** Uploads created so far, in creation order. */
+  uploads: string[];
+  /** Creations accepted, counted before their ids are known. */
+  reserved: number;
+  totalLength: number;
+  stored: Map<string, number>;
+  completed: Set<string>;
+  /** For a chunk handler: the queue it reads. */
+  chunks?: UploadChunkIterator;
+  report?: ReturnType<typeof progressReporter>;
+}
+
+const BATCH_ID = /^[A-Za-z0-9_-]{8,64}$/;
+/** How long a finished upload still answers HEAD with its full offset. */
+const RETIRED_KEPT_MS = 10 * 60 * 1000;
+
+/** Whether an upload's arguments hand its bytes to a chunk handler. */
+function isChunked(metadata: Record<string, string>): boolean {
+  try {
+    const args: unknown = JSON.parse(metadata[META.args] ?? "[]");
+    return Array.isArray(args) && args.some((arg) => (arg as UploadFilesMarker | null)?.$upload === metadata[META.upload] && (arg as UploadFilesMarker).chunked === true);
+  } catch {
+    return false;
+  }
+}
+
+/** The upload's handler, arguments and signature, from its metadata (the upload button's formaction query). */
+function actionOf(metadata: Record<string, string>): RawUploadAction {
+  return { id: metadata[META.upload], handler: metadata[META.handler], args: metadata[META.args], progress: metadata[META.progress], signature: metadata[META.signature] };
+}
+
+/** The tus endpoint bound to hyperstate's sessions, limits and handlers. */
+export class ResumableUploads {
+  readonly tus: TusHandler;
+  readonly #runtime: Runtime;
+  readonly #context: UploadContext;
+  readonly #batches = new Map<string, Batch>();
+  readonly #retiring = new Set<ReturnType<typeof setTimeout>>();
+  /** Settles once uploads left by an earlier run are sorted out; requests wait for it. */
+  readonly #ready: Promise<void>;
+  /** Uploads of batches whose handler stopped, and why. */
+  readonly #gone = new Map<string, string>();
+
+  constructor(context: UploadContext) {
+    this.#context = context;
+    this.#runtime = context.runtime;
+    this.tus = createTusHandler({
+      directory: join(context.options.tempDir, "tus"),
+      basePath: ROUTES.tus,
+      maxSize: context.options.maxFileSize,
+      expirationMs: context.options.resumableExpiryMs,
+      hooks: {
+        onCreate: (request, upload) => this.#create(request, upload.length, upload.metadata),
+        onCreated: (info) => void this.#batchOf(info),
+        authorize: (request, info) => this.#authorize(request, info),
+        sinkFor: (info) => this.#sinkFor(info),
+        onProgress: (info) => void this.#progress(info),
+        onComplete: (info) => this.#complete(info),
+        onTerminate: (info, reason) => this.#terminate(info, reason),
+      },
+    });
+    this.#ready = this.#dropOrphans().catch((error) => console.error("Sweeping tus uploads left by an earlier run failed:", error));
+  }
+
+  /** The tus endpoint, telling a client whose upload's handler stopped why its upload is gone. */
+  async handle(request: Request): Promise<Response> {
+    await this.#ready;
+    const id = new URL(request.url).pathname.split("/").pop() ?? "";
+    const reason = request.method === "OPTIONS" ? undefined : this.#gone.get(id);
+    if (!reason) return this.tus.handle(request);
+    return new Response(reason, { status: 410, headers: { [TUS_HEADERS.resumable]: TUS_VERSION, "Content-Type": "text/plain; charset=utf-8" } });
+  }
+
+  /** Stops every batch of `uploadId` in the session: uploads deleted, a chunk handler's loop told. */
+  async cancel(sessionId: string, uploadId: string): Promise<void> {
+    for (const batch of [...this.#batches.values()]) {
+      if (batch.sessionId === sessionId && batch.uploadId === uploadId) await this.#discard(batch, new UploadCancelledError());
+    }
+  }
+
+  close(): void {
+    for (const timer of this.#retiring) clearTimeout(timer);
+    this.tus.close();
+  }
+
+  // ---------------------------------------------------------------- tus hooks
+
+  /** Before a byte moves: who sends, for which handler, and the zone's limits for this file. */
+  async #create(request: Request, length: number, metadata: Record<string, string>): Promise<Record<string, string>> {
+    const sessionId = readSessionId(request.headers.get("Cookie"));
+    if (!sessionId) throw new HttpError(403, "A tus upload into a handler needs the page's session cookie (hs_session)");
+    const action = readUploadAction(this.#runtime, sessionId, actionOf(metadata));
+    const { uploadId } = action;
+    const config = verifyUploadConfig(this.#runtime.signingKey(sessionId), metadata[META.config]);
+    if (!config || config.id !== uploadId) {
+      throw new HttpError(400, `The "${META.config}" metadata must be the upload form's hs-upload field (its signed limits): reload the page and try again`);
+    }
+    const batchId = metadata[META.batch] || crypto.randomUUID();
+    const size = Number(metadata[META.batchSize] || 1);
+    if (!BATCH_ID.test(batchId)) throw new HttpError(400, `The "${META.batch}" metadata must be 8 to 64 letters, digits, _ or -`);
+    if (!Number.isSafeInteger(size) || size < 1) throw new HttpError(400, `The "${META.batchSize}" metadata must be a whole number of files, 1 or more`);
+
+    const name = sanitizeFileName(metadata[META.filename] || "file");
+    const tooMany = checkCount(size, config);
+    if (tooMany) throw new UploadLimitError(name, tooMany);
+    const limits = limitsFor(config, { globalMaxFileSize: this.#context.options.maxFileSize, strict: true });
+    const [refused] = checkFile({ name, size: length, type: metadata[META.filetype] ?? "" }, limits);
+    if (refused) throw new UploadLimitError(name, refused);
+
+    const batch = this.#batches.get(batchId) ?? this.#openBatch(batchId, sessionId, action, size);
+    if (batch.sessionId !== sessionId || batch.uploadId !== uploadId || batch.action.handler !== action.handler || batch.size !== size) {
+      throw new HttpError(409, "This batch belongs to another upload: give each upload its own batch id");
+    }
+    if (batch.reserved >= batch.size) throw new HttpError(409, `This batch already has its ${batch.size} files`);
+    batch.totalLength += length;
+    batch.reserved += 1;
+    return { session: sessionId, batch: batchId };
+  }
+
+  #openBatch(id: string, sessionId: string, action: UploadAction, size: number): Batch {
+    const batch: Batch = { id, sessionId, uploadId: action.uploadId, action, size, uploads: [], reserved: 0, totalLength: 0, stored: new Map(), completed: new Set() };
+    const progressHandler = action.progress;
+    if (progressHandler) {
+      batch.report = progressReporter(() => batch.totalLength, this.#context.options.progressIntervalMs, (value) =>
+        this.#runtime.runEvent(sessionId, progressHandler, [value]),
+      );
+    }
+    if (action.marker.chunked) this.#startChunkHandler(batch);
+    this.#batches.set(id, batch);
+    return batch;
+  }
+
+  /** A chunk handler starts with the first file and reads as bytes arrive. */
+  #startChunkHandler(batch: Batch): void {
+    const chunks = new UploadChunkIterator();
+    batch.chunks = chunks;
+    void this.#runtime.runEvent(batch.sessionId, batch.action.handler, argumentsWith(batch.action, chunks)).then(async ({ done }) => {
+      let threw = false;
+      try {
+        await done;
+      } catch {
+        threw = true; // the runtime shows the handler's own error on the page
+      }
+      if (chunks.isOpen || batch.completed.size < batch.size) {
+        const message = `The upload stopped: its handler ${batch.action.handler} ${threw ? "failed" : "returned"} before it read every chunk`;
+        chunks.stop(message);
+        await this.#fail(batch, message);
+        if (!threw) await this.#runtime.bus.publish({ sessionId: batch.sessionId, error: message });
+      }
+    });
+  }
+
+  #authorize(request: Request, info: TusUploadInfo): void {
+    // Someone else's upload is as good as absent: its id must not be confirmed.
+    if (readSessionId(request.headers.get("Cookie")) !== info.owner.session) throw new HttpError(404, "No such upload");
+  }
+
+  #sinkFor(info: TusUploadInfo): TusSink | undefined {
+    const chunks = this.#batches.get(info.owner.batch ?? "")?.chunks;
+    if (!chunks) return undefined;
+    return {
+      write: (upload, offset, bytes) =>
+        chunks.push({
+          filename: sanitizeFileName(upload.metadata[META.filename] || "file"),
+          offset,
+          contentType: upload.metadata[META.filetype] || "application/octet-stream",
+          data: bytes,
+        }),
+    };
+  }
+
+  async #progress(info: TusUploadInfo): Promise<void> {
+    const batch = await this.#batchOf(info);
+    if (!batch?.report) return;
+    batch.stored.set(info.id, info.offset);
+    let stored = 0;
+    for (const bytes of batch.stored.values()) stored += bytes;
+    batch.report.stored(stored);
+  }
+
+  async #complete(info: TusUploadInfo): Promise<void> {
+    const batch = await this.#batchOf(info);
+    if (!batch) throw new HttpError(410, "This upload's batch is gone: start the upload again");
+    batch.completed.add(info.id);
+    batch.stored.set(info.id, info.length);
+    if (batch.completed.size < batch.size) return;
+    await batch.report?.finish();
+    if (batch.chunks) {
+      batch.chunks.end();
+      this.#batches.delete(batch.id);
+      await this.#retire(batch);
+      return;
+    }
+    await this.#callFileHandler(batch);
+  }
+
+  /** Every file is on disk: the ordinary handler gets them, then they are deleted unless it moved them. */
+  async #callFileHandler(batch: Batch): Promise<void> {
+    this.#batches.delete(batch.id);
+    const files: UploadFile[] = [];
+    for (const id of batch.uploads) {
+      const info = await this.tus.store.get(id);
+      if (!info) throw new HttpError(410, "A file of this batch is gone: start the upload again");
+      const name = sanitizeFileName(info.metadata[META.filename] || "file");
+      files.push(new UploadFile(name, info.length, info.metadata[META.filetype] || "application/octet-stream", this.tus.store.dataPath(id)));
+    }
+    try {
+      const outcome = await this.#runtime.runEvent(batch.sessionId, batch.action.handler, argumentsWith(batch.action, files));
+      if (outcome.error || outcome.actions.length) {
+        await this.#runtime.bus.publish({ sessionId: batch.sessionId, error: outcome.error, actions: outcome.actions });
+      }
+    } finally {
+      await Promise.all(files.map((file) => file.discard()));
+      await this.#retire(batch);
+    }
+  }
+
+  async #terminate(info: TusUploadInfo, reason: "deleted" | "expired"): Promise<void> {
+    const batch = this.#batches.get(info.owner.batch ?? "");
+    if (!batch) return;
+    await this.#discard(batch, reason === "deleted" ? new UploadCancelledError() : new UploadCancelledError("The upload expired"));
+  }
+
+  // ---------------------------------------------------------------- batches
+
+  /** The batch of an upload; after a restart, rebuilt from the uploads on disk. */
+  async #batchOf(info: TusUploadInfo): Promise<Batch | undefined> {
+    const batchId = info.owner.batch ?? "";
+    let batch = this.#batches.get(batchId);
+    if (!batch) {
+      const siblings = (await this.tus.store.list()).filter((upload) => upload.owner.batch === batchId);
+      if (siblings.length === 0) return undefined;
+      siblings.sort((a, b) => a.createdAt - b.createdAt);
+      // A chunk handler cannot outlive its process: only file batches come back.
+      const action = readUploadAction(this.#runtime, info.owner.session!, actionOf(info.metadata));
+      if (action.marker.chunked) return undefined;
+      batch = this.#openBatch(batchId, info.owner.session!, action, Number(info.metadata[META.batchSize] || 1));
+      batch.uploads = siblings.map((upload) => upload.id);
+      batch.reserved = siblings.length;
+      batch.totalLength = siblings.reduce((sum, upload) => sum + upload.length, 0);
+      for (const upload of siblings) if (upload.offset === upload.length) batch.completed.add(upload.id);
+    }
+    if (!batch.uploads.includes(info.id)) batch.uploads.push(info.id);
+    return batch;
+  }
+
+  /**
+   * A finished batch's bytes go at once; its uploads' info stays a while, so
+   * a client whose last reply was lost still reads from HEAD that the upload
+   * is complete instead of "gone".
+   */
+  async #retire(batch: Batch): Promise<void> {
+    await Promise.all(batch.uploads.map((id) => rm(this.tus.store.dataPath(id), { force: true })));
+    this.#forgetLater(batch);
+  }
+
+  /** A batch whose handler stopped is discarded; for a while, a request on one of its uploads hears why. */
+  async #fail(batch: Batch, message: string): Promise<void> {
+    for (const id of batch.uploads) this.#gone.set(id, message);
+    this.#later(() => batch.uploads.forEach((id) => this.#gone.delete(id)));
+    await this.#discard(batch);
+  }
+
+  #forgetLater(batch: Batch): void {
+    this.#later(() => batch.uploads.forEach((id) => void this.tus.store.delete(id).catch(() => undefined)));
+  }
+
+  #later(work: () => void): void {
+    const timer = setTimeout(() => {
+      this.#retiring.delete(timer);
+      work();
+    }, RETIRED_KEPT_MS);
+    timer.unref?.();
+    this.#retiring.add(timer);
+  }
+
+  /**
+   * After a restart: uploads whose bytes are gone (retired or failed before
+   * it) are dropped, and so are unfinished uploads into a chunk handler,
+   * which cannot outlive the process that ran it; their clients hear why.
+   */
+  async #dropOrphans(): Promise<void> {
+    for (const info of await this.tus.store.list().catch(() => [])) {
+      if (this.#batches.has(info.owner.batch ?? "")) continue;
+      const hasData = await Bun.file(this.tus.store.dataPath(info.id)).exists();
+      if (hasData && !isChunked(info.metadata)) continue;
+      if (hasData) this.#gone.set(info.id, "The server restarted while this upload ran, and its handler with it: start the upload again");
+      await this.tus.store.delete(info.id);
+    }
+  }
+
+  async #discard(batch: Batch, reason?: Error): Promise<void> {
+    this.#batches.delete(batch.id);
+    if (reason) batch.chunks?.fail(reason);
+    await Promise.all(batch.uploads.map((id) => this.tus.store.delete(id).catch(() => undefined)));
+  }
+}

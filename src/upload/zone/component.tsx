@@ -1,0 +1,132 @@
+import Html, { type Children } from "@kitajs/html";
+import { findUploadMarker, uploadAction, uploadFormId } from "../../events/attributes";
+import type { EventRef } from "../../events/refs";
+import { ATTRS, FIELDS, ROUTES, UPLOAD_PARAMS, type FileRejection, type UploadConfig } from "../../protocol";
+import { currentRenderScope } from "../../render/context";
+import { styleString, withoutStyleProps, type StyleProps } from "../../render/style";
+import { signUploadConfig } from "./config-token";
+import { acceptToInputAttribute } from "../rules/limits";
+
+export interface UploadProps extends Omit<UploadConfig, "id">, StyleProps {
+  /** The zone's id: its HTML id, and what `uploadFiles(id)` and `<SelectedFiles id>` name. */
+  id: string;
+  children?: Children;
+  /** Upload as soon as files are dropped or picked: `S.on.handleUpload(uploadFiles(id))`. */
+  onDrop?: EventRef;
+  /** Receives the refused files: `S.on.handleRejected` (called with `FileRejection[]`). */
+  onDropRejected?: (rejections: FileRejection[]) => EventRef;
+  /** The zone's accessible name. @default "Upload files" */
+  label?: string;
+  class?: string;
+}
+
+const REJECTIONS_MARKER = { $rejections: true };
+
+/**
+ * An upload zone: a real `<input type="file">` in a form, which the client
+ * script turns into a dropzone. Without JavaScript the form posts natively.
+ */
+function UploadRoot(props: UploadProps, styled = false): JSX.Element {
+  const { id, children, onDrop, onDropRejected, label = "Upload files", ...rest } = withoutStyleProps(props);
+  if (!/^[A-Za-z][\w-]*$/.test(id)) throw new Error(`Upload id ${JSON.stringify(id)} must start with a letter and hold only letters, digits, _ and -`);
+  const scope = currentRenderScope();
+  const config: UploadConfig = {
+    ...scope.zoneDefaults,
+    id,
+    accept: rest.accept,
+    disabled: rest.disabled,
+    maxFiles: rest.maxFiles,
+    maxSize: rest.maxSize,
+    minSize: rest.minSize,
+    multiple: rest.multiple ?? (rest.maxFiles === 1 ? false : undefined),
+    noClick: rest.noClick,
+    noDrag: rest.noDrag,
+    noKeyboard: rest.noKeyboard,
+  };
+  const dropMarker = onDrop && findUploadMarker(onDrop);
+  if (onDrop && dropMarker?.$upload !== id) throw new Error(`onDrop of upload "${id}" must carry uploadFiles("${id}")`);
+  const action = onDrop && dropMarker ? uploadAction(onDrop, dropMarker) : `${ROUTES.upload}?${UPLOAD_PARAMS.id}=${id}`;
+  const zone = {
+    id,
+    class: [styled ? "hs-upload hs-upload-styled" : "hs-upload", rest.class].filter(Boolean).join(" "),
+    tabindex: rest.disabled ? "-1" : "0",
+    role: "button",
+    "aria-label": label,
+    "aria-disabled": rest.disabled ? "true" : undefined,
+    style: styleString(props),
+    [ATTRS.upload]: JSON.stringify(config),
+    [ATTRS.onDrop]: onDrop ? JSON.stringify({ handler: onDrop.handler, args: onDrop.args }) : undefined,
+    [ATTRS.onDropRejected]: onDropRejected ? JSON.stringify(rejectedSpec(onDropRejected)) : undefined,
+  };
+  const input = {
+    type: "file",
+    name: FIELDS.files,
+    id: `${id}-input`,
+    class: "hs-upload-input",
+    accept: acceptToInputAttribute(rest.accept),
+    multiple: config.multiple !== false,
+    disabled: rest.disabled,
+    "aria-label": label,
+  };
+  return (
+    <form id={uploadFormId(id)} class="hs-upload-form" method="post" enctype="multipart/form-data" action={action} {...{ [ATTRS.uploadForm]: id }}>
+      {/* Hidden fields come first: the server reads them before the first file. */}
+      <input type="hidden" name={FIELDS.csrf} value={scope.csrfToken} />
+      <input type="hidden" name={FIELDS.returnTo} value={scope.url.pathname + scope.url.search} />
+      <input type="hidden" name={FIELDS.config} value={signUploadConfig(scope.signingKey, config)} />
+      {Html.createElement(
+        "div",
+        zone,
+        children ?? (styled ? <p class="hs-upload-hint">Drag and drop files here or click to select files</p> : ""),
+        Html.createElement("input", input),
+        <div class="hs-upload-message" role="alert" aria-live="polite" {...{ [ATTRS.uploadMessage]: id }}></div>,
+      )}
+      {onDrop ? (
+        <button type="submit" class="hs-button" {...{ [ATTRS.noScript]: "" }}>
+          Upload
+        </button>
+      ) : (
+        ""
+      )}
+    </form>
+  );
+}
+
+function rejectedSpec(makeRef: (rejections: FileRejection[]) => EventRef) {
+  const ref = makeRef(REJECTIONS_MARKER as unknown as FileRejection[]);
+  return { handler: ref.handler, args: ref.args };
+}
+
+/** The styled upload zone (`rx.upload`). */
+export function Upload(props: UploadProps): JSX.Element {
+  return UploadRoot(props, true);
+}
+
+/** The unstyled upload zone (`rx.upload.root`): style it yourself. */
+Upload.Root = (props: UploadProps): JSX.Element => UploadRoot(props, false);
+
+export interface SelectedFilesProps extends StyleProps {
+  /** The upload zone whose selection to list. */
+  id: string;
+  /** Show a preview of each image. */
+  thumbnails?: boolean;
+  class?: string;
+}
+
+/**
+ * The files picked in zone `id`, with a remove button each. The client
+ * script fills it; the server renders it empty and morphs leave it alone.
+ */
+export function SelectedFiles(props: SelectedFilesProps): JSX.Element {
+  const { id, thumbnails, class: className, ...rest } = withoutStyleProps(props);
+  return Html.createElement("ul", {
+    ...rest,
+    class: ["hs-selected-files", className].filter(Boolean).join(" "),
+    style: styleString(props),
+    "aria-label": "Selected files",
+    "aria-live": "polite",
+    "hx-morph-skip-children": "",
+    [ATTRS.selectedFiles]: id,
+    [ATTRS.thumbnails]: thumbnails ? "" : undefined,
+  });
+}
