@@ -169,11 +169,12 @@ export class Runtime {
       let result: unknown;
       try {
         result = await (instance as any)[handler.method](...args);
+        // Inside the try: a field the handler set to something unsaveable fails the event by name.
+        data[handler.stateName] = snapshot(instance);
       } catch (error) {
         console.error(`Handler ${name} failed:`, error);
         return { actions: [], error: `${name} failed: ${(error as Error)?.message ?? String(error)}` };
       }
-      data[handler.stateName] = snapshot(instance);
       await this.store.set(sessionId, data);
       return { actions: toActions(result) };
     });

@@ -1,3 +1,4 @@
+import { decodeFields, encodeFields, type StateData } from "./serialize";
 import { isBackground, State, type StateClass } from "./state";
 
 export interface ResolvedHandler {
@@ -7,9 +8,8 @@ export interface ResolvedHandler {
   background: boolean;
 }
 
-/** A state's public fields, as saved in a session store. */
-export type StateData = Record<string, unknown>;
-/** Everything a session holds: state name -> its fields. */
+export type { StateData } from "./serialize";
+/** Everything a session holds: state name -> its encoded fields. JSON-safe. */
 export type SessionData = Record<string, StateData>;
 
 const HANDLER_NAME = /^([A-Za-z_$][\w$]*)\.([A-Za-z$][\w$]*)$/;
@@ -30,6 +30,8 @@ export class StateRegistry {
     if (existing && existing !== stateClass) {
       throw new Error(`Two state classes are named ${stateClass.name}: rename one of them`);
     }
+    // A default that cannot be saved is refused now, not after the first event.
+    snapshot(new (stateClass as unknown as new () => State)());
     this.#classes.set(stateClass.name, stateClass);
   }
 
@@ -75,18 +77,20 @@ function isAsync(fn: Function): boolean {
 /** A fresh instance with the saved fields laid over its defaults. */
 export function instantiate<T extends State>(stateClass: StateClass<T>, data: StateData | undefined): T {
   const instance = new (stateClass as unknown as new () => T)();
+  if (data === undefined) return instance;
+  const saved = decodeFields(data);
   // Only fields the class still declares: a saved session outlives a code change.
   for (const key of Object.keys(instance)) {
-    if (data && Object.hasOwn(data, key)) (instance as any)[key] = structuredClone(data[key]);
+    if (Object.hasOwn(saved, key)) (instance as any)[key] = saved[key];
   }
   return instance;
 }
 
-/** The instance's own public fields, deep-copied, as JSON values. */
+/** The instance's public fields, encoded: a Date stays a Date, a Map a Map. Throws naming a field it cannot keep. */
 export function snapshot(instance: State): StateData {
-  const data: StateData = {};
+  const fields: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(instance)) {
-    if (!key.startsWith("_") && typeof value !== "function") data[key] = value;
+    if (!key.startsWith("_")) fields[key] = value;
   }
-  return JSON.parse(JSON.stringify(data));
+  return encodeFields(instance.constructor.name, fields);
 }

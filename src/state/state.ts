@@ -2,7 +2,8 @@ import type { ClientAction } from "../protocol";
 
 /**
  * Base class of every piece of per-session state. Public fields are the
- * state (JSON values); public async methods are event handlers.
+ * state (plain data, `Date`, `Map`, `Set`...: see serialize.ts); public
+ * async methods are event handlers.
  *
  * ```ts
  * class Counter extends State {

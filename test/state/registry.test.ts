@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { instantiate, snapshot, StateRegistry } from "../../src/state/registry";
+import { encodeFields } from "../../src/state/serialize";
 import { background, State } from "../../src/state/state";
 
 class Cart extends State {
@@ -77,38 +78,64 @@ describe("StateRegistry.resolve", () => {
     expect(() => new StateRegistry([Cart, Twin])).toThrow("Two state classes are named Cart");
   });
 
+  test("refuses a state whose default field value could not be saved, naming the field", () => {
+    class Socket {}
+    class Chat extends State {
+      connection = new Socket();
+    }
+    expect(() => new StateRegistry([Chat])).toThrow("Chat.connection is an instance of Socket");
+  });
+
+  test("registers a state whose unsaveable value sits in a private field", () => {
+    class Socket {}
+    class Chat extends State {
+      _connection = new Socket();
+      since = new Date();
+    }
+    expect(new StateRegistry([Chat]).has(Chat)).toBe(true);
+  });
+
   test("nameOf tells how to register a state it does not know", () => {
     expect(() => new StateRegistry([]).nameOf(Cart)).toThrow("add it to hyperstate({ states: [...] })");
   });
 });
 
 describe("instantiate and snapshot", () => {
+  test("a Date field saved by a snapshot is a Date in the next instance", () => {
+    class Note extends State {
+      when = new Date(0);
+    }
+    const note = new Note();
+    note.when = new Date("2026-12-01T00:00:00Z");
+    expect(instantiate(Note, snapshot(note)).when.getUTCDate()).toBe(1);
+  });
+
   test("lays saved fields over the defaults", () => {
-    const cart = instantiate(Cart, { items: ["apple"] });
+    const cart = instantiate(Cart, encodeFields("Cart", { items: ["apple"] }));
     expect(cart.items).toEqual(["apple"]);
     expect(cart.total).toBe(0);
   });
 
   test("ignores saved fields the class no longer declares", () => {
-    const cart = instantiate(Cart, { items: [], removedField: 1 });
+    const cart = instantiate(Cart, encodeFields("Cart", { items: [], removedField: 1 }));
     expect("removedField" in cart).toBe(false);
   });
 
   test("copies saved values, so changing the instance leaves the saved data alone", () => {
-    const saved = { items: ["apple"] };
+    const saved = encodeFields("Cart", { items: ["apple"] });
     instantiate(Cart, saved).items.push("pear");
-    expect(saved.items).toEqual(["apple"]);
+    expect(instantiate(Cart, saved).items).toEqual(["apple"]);
   });
 
   test("a snapshot holds the public fields only", () => {
-    const cart = instantiate(Cart, { items: ["apple"], total: 3 });
-    expect(snapshot(cart)).toEqual({ items: ["apple"], total: 3 });
+    const cart = instantiate(Cart, encodeFields("Cart", { items: ["apple"], total: 3 }));
+    expect(snapshot(cart)).toEqual(encodeFields("Cart", { items: ["apple"], total: 3 }));
   });
 
   test("a snapshot does not share objects with the instance", () => {
     const cart = instantiate(Cart, undefined);
     const data = snapshot(cart);
     cart.items.push("late");
-    expect(data.items).toEqual([]);
+    expect(instantiate(Cart, data).items).toEqual([]);
   });
 });
