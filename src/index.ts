@@ -2,6 +2,9 @@
 export { hyperstate, type HyperstateOptions } from "./app";
 export { State, background, type StateClass, type HandlerResult } from "./state/state";
 export { MemoryStore, type SessionStore, type MemoryStoreOptions } from "./state/store";
+export { SqliteStore, type SqliteStoreOptions } from "./state/sqlite-store";
+export { KeyedLock, type SessionLock } from "./state/lock";
+export { getDataDir } from "./data-dir";
 export type { SessionData, StateData } from "./state/registry";
 export { MemoryChangeBus, type ChangeBus, type SessionChange } from "./stream/pubsub";
 export { events, redirect, clearSelectedFiles, cancelUpload, type EventRef, type EventRefs, type Trigger } from "./events/refs";

@@ -3,13 +3,14 @@ import { ErrorBanner, Shell } from "./render/shell";
 import { withRenderScope, type Page, type RenderScope } from "./render/context";
 import { HttpError } from "./errors";
 import { ACTIONS_EVENT, type ClientAction, type UploadConfig } from "./protocol";
-import { KeyedLock } from "./state/lock";
+import { chooseBackends } from "./state/backends";
+import type { SessionLock } from "./state/lock";
 import { instantiate, snapshot, StateRegistry, type SessionData } from "./state/registry";
 import { csrfToken, newSessionId, readSessionId, sessionCookie, signingKey } from "./state/session";
 import { backgroundUpdaters, type State, type StateClass } from "./state/state";
-import { MemoryStore, type SessionStore } from "./state/store";
+import type { SessionStore } from "./state/store";
 import { StreamHub } from "./stream/hub";
-import { MemoryChangeBus, type ChangeBus, type SessionChange } from "./stream/pubsub";
+import type { ChangeBus, SessionChange } from "./stream/pubsub";
 
 export interface RuntimeOptions {
   /** Every state class whose handlers pages may call. */
@@ -18,10 +19,12 @@ export interface RuntimeOptions {
   pages: Record<string, Page>;
   /** The document title. @default "hyperstate" */
   title?: string;
-  /** @default a bounded MemoryStore */
+  /** @default a bounded SqliteStore under the data directory (HYPERSTATE_DATA_DIR) */
   sessionStore?: SessionStore;
   /** @default an in-process bus */
   changeBus?: ChangeBus;
+  /** Keeps one session's handlers apart. @default an in-process KeyedLock */
+  lock?: SessionLock;
   /** What every upload zone's config starts from (set by the upload plugin). */
   zoneDefaults?: Partial<UploadConfig>;
   /** Signs the tokens of forms that post without JavaScript. @default env HYPERSTATE_SECRET, else random per process */
@@ -51,7 +54,7 @@ export class Runtime {
   readonly store: SessionStore;
   readonly bus: ChangeBus;
   readonly hub = new StreamHub();
-  readonly lock = new KeyedLock();
+  readonly lock: SessionLock;
   readonly secret: string;
   readonly #pages: Map<string, Page>;
   readonly #title: string;
@@ -64,8 +67,10 @@ export class Runtime {
 
   constructor(options: RuntimeOptions) {
     this.registry = new StateRegistry(options.states);
-    this.store = options.sessionStore ?? new MemoryStore();
-    this.bus = options.changeBus ?? new MemoryChangeBus();
+    const backends = chooseBackends(options);
+    this.store = backends.sessionStore;
+    this.bus = backends.changeBus;
+    this.lock = backends.lock;
     this.secret = options.secret ?? process.env.HYPERSTATE_SECRET ?? randomBytes(32).toString("hex");
     this.#pages = new Map(Object.entries(options.pages));
     this.#title = options.title ?? "hyperstate";
@@ -240,6 +245,7 @@ export class Runtime {
     this.#unsubscribe();
     await Promise.allSettled([...this.running]);
     await this.bus.close();
+    await this.lock.close();
     await this.store.close();
   }
 }

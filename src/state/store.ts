@@ -1,15 +1,24 @@
 import type { SessionData } from "./registry";
 
 /**
- * Where sessions live between requests. The memory store is the default;
- * a Redis store implements the same four methods.
+ * Where sessions live between requests: in memory (tests), in SQLite under
+ * the data directory (the default), or in Redis (many instances). Every
+ * store runs the same conformance suite (test/state/session-store.conformance.ts).
  */
 export interface SessionStore {
   get(sessionId: string): Promise<SessionData | undefined>;
   set(sessionId: string, data: SessionData): Promise<void>;
   delete(sessionId: string): Promise<void>;
-  /** Stop timers and release connections. */
+  /** Stop timers and release connections; afterwards every call rejects. */
   close(): Promise<void>;
+}
+
+/** What a closed store answers, so a late write fails loudly instead of vanishing. */
+export class StoreClosedError extends Error {
+  constructor(store: string) {
+    super(`The ${store} session store is closed`);
+    this.name = "StoreClosedError";
+  }
 }
 
 export interface MemoryStoreOptions {
@@ -27,6 +36,7 @@ export class MemoryStore implements SessionStore {
   readonly #ttlMs: number;
   readonly #maxSessions: number;
   readonly #sweeper: ReturnType<typeof setInterval>;
+  #closed = false;
 
   constructor(options: MemoryStoreOptions = {}) {
     this.#ttlMs = options.ttlMs ?? 24 * 60 * 60 * 1000;
@@ -40,6 +50,7 @@ export class MemoryStore implements SessionStore {
   }
 
   async get(sessionId: string): Promise<SessionData | undefined> {
+    this.#refuseIfClosed();
     const entry = this.#sessions.get(sessionId);
     if (!entry) return undefined;
     if (Date.now() - entry.touched > this.#ttlMs) {
@@ -51,6 +62,7 @@ export class MemoryStore implements SessionStore {
   }
 
   async set(sessionId: string, data: SessionData): Promise<void> {
+    this.#refuseIfClosed();
     this.#touch(sessionId, data);
     for (const oldest of this.#sessions.keys()) {
       if (this.#sessions.size <= this.#maxSessions) break;
@@ -59,10 +71,12 @@ export class MemoryStore implements SessionStore {
   }
 
   async delete(sessionId: string): Promise<void> {
+    this.#refuseIfClosed();
     this.#sessions.delete(sessionId);
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     clearInterval(this.#sweeper);
   }
 
@@ -71,6 +85,10 @@ export class MemoryStore implements SessionStore {
     for (const [sessionId, entry] of this.#sessions) {
       if (now - entry.touched > this.#ttlMs) this.#sessions.delete(sessionId);
     }
+  }
+
+  #refuseIfClosed(): void {
+    if (this.#closed) throw new StoreClosedError("memory");
   }
 
   // Map keeps insertion order: re-inserting moves a session to the young end.

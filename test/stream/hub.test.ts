@@ -1,6 +1,5 @@
 import { describe, expect, test } from "bun:test";
 import { StreamHub, type Tab } from "../../src/stream/hub";
-import { MemoryChangeBus, type SessionChange } from "../../src/stream/pubsub";
 
 function tab(sessionId: string, tabId: string): Tab {
   return { sessionId, tabId, page: "/", send: () => {} };
@@ -36,29 +35,5 @@ describe("StreamHub", () => {
     hub.add(tab("s1", "b"));
     remove();
     expect(hub.tabsOf("s1").map((t) => t.tabId)).toEqual(["b"]);
-  });
-});
-
-describe("MemoryChangeBus", () => {
-  test("delivers a change to every subscriber until it unsubscribes", async () => {
-    const bus = new MemoryChangeBus();
-    const first: SessionChange[] = [];
-    const second: SessionChange[] = [];
-    const unsubscribe = bus.subscribe((change) => first.push(change));
-    bus.subscribe((change) => second.push(change));
-    await bus.publish({ sessionId: "s1" });
-    unsubscribe();
-    await bus.publish({ sessionId: "s2" });
-    expect(first).toEqual([{ sessionId: "s1" }]);
-    expect(second).toEqual([{ sessionId: "s1" }, { sessionId: "s2" }]);
-  });
-
-  test("delivers nothing after it is closed", async () => {
-    const bus = new MemoryChangeBus();
-    const changes: SessionChange[] = [];
-    bus.subscribe((change) => changes.push(change));
-    await bus.close();
-    await bus.publish({ sessionId: "s1" });
-    expect(changes).toEqual([]);
   });
 });
