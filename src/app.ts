@@ -8,8 +8,12 @@ import type { Page } from "./render/context";
 import { HeadTags, HTML_HEADERS } from "./render/shell";
 import { Runtime, type RuntimeOptions, type Session } from "./runtime";
 import { sseResponse } from "./stream/sse";
-import { uploadDefaults, type UploadOptions } from "./upload/multipart/receive";
+import { uploadDefaults, type UploadOptions } from "./upload/options";
 import { uploadEndpoints } from "./upload/routes";
+import { effectiveMethod } from "./upload/tus/protocol";
+
+// Methods that change nothing, so another site may send them.
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export interface HyperstateOptions extends RuntimeOptions {
   /** Limits and storage of uploads. */
@@ -33,15 +37,17 @@ export function hyperstate(options: HyperstateOptions) {
   const runtime = new Runtime({ ...options, zoneDefaults: { resumableAbove, chunkSize } });
   const uploads = uploadEndpoints(runtime, uploadOptions);
 
-  // Each route runs through one edge: session cookie in, errors out as 4xx with a message.
+  // Each route runs through one edge: session cookie in, the cross-site check
+  // on the method that will act (tus honours X-HTTP-Method-Override), errors
+  // out as 4xx with a message.
   const edge =
-    (handle: (request: Request, session: Session, params: Record<string, string>) => Promise<Response>) =>
+    (handle: (request: Request, session: Session, params: Record<string, string>) => Promise<Response>, method = (request: Request) => request.method) =>
     async ({ request: received, params }: { request: Request; params: Record<string, string> }) => {
       const request = options.trustProxy ? asBrowserSent(received) : received;
       const session = runtime.session(request);
       let response: Response;
       try {
-        if (request.method !== "GET" && request.method !== "HEAD") refuseCrossSite(request);
+        if (!SAFE_METHODS.has(method(request))) refuseCrossSite(request);
         response = await handle(request, session, params);
       } catch (error) {
         response = errorResponse(error);
@@ -58,8 +64,8 @@ export function hyperstate(options: HyperstateOptions) {
     .post(ROUTES.upload, edge((request, session) => uploads.receive(request, session)), { parse: "none" })
     .post(ROUTES.uploadCancel, edge((request, session) => uploads.cancel(request, session)), { parse: "none" })
     .get(`${ROUTES.upload}/*`, ({ request }) => uploads.serve(request))
-    .all(ROUTES.tus, ({ request }) => uploads.tus(request), { parse: "none" })
-    .all(`${ROUTES.tus}/*`, ({ request }) => uploads.tus(request), { parse: "none" })
+    .all(ROUTES.tus, edge((request) => uploads.tus(request), effectiveMethod), { parse: "none" })
+    .all(`${ROUTES.tus}/*`, edge((request) => uploads.tus(request), effectiveMethod), { parse: "none" })
     .onStop(async () => {
       uploads.close();
       await runtime.close();

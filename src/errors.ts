@@ -6,6 +6,8 @@ export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** Headers the answer carries besides the message (a 409's Upload-Offset, a 405's Allow). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = "HttpError";
@@ -16,7 +18,8 @@ export class HttpError extends Error {
 export function errorResponse(error: unknown): Response {
   const status = (error as { status?: unknown })?.status;
   if (typeof status === "number" && status >= 400 && status < 500) {
-    return new Response((error as Error).message, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    const extra = error instanceof HttpError ? error.headers : {};
+    return new Response((error as Error).message, { status, headers: { ...extra, "Content-Type": "text/plain; charset=utf-8" } });
   }
   console.error(error);
   return new Response("Internal server error: the server logged the details", { status: 500 });

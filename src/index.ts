@@ -17,4 +17,4 @@ export { uploadFiles, uploadFilesChunk, type UploadFilesOptions } from "./upload
 export { UploadChunkIterator, UploadCancelledError, type UploadChunk } from "./upload/intake/chunks";
 export { UploadFile } from "./upload/intake/upload-file";
 export { getUploadDir, getUploadUrl } from "./upload/storage/paths";
-export type { UploadOptions } from "./upload/multipart/receive";
+export type { UploadOptions } from "./upload/options";

@@ -9,7 +9,7 @@ import { ATTRS, ROOT_ID } from "../../src/protocol";
 import { withRenderScope, type RenderScope } from "../../src/render/context";
 import { HeadTags } from "../../src/render/shell";
 import type { State, StateClass } from "../../src/state/state";
-import { uploadDefaults } from "../../src/upload/multipart/receive";
+import { uploadDefaults } from "../../src/upload/options";
 import { BasicPage, BasicUpload } from "../../views/upload/basic";
 
 const port = Number(process.argv[2] ?? 0);

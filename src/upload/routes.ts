@@ -1,11 +1,11 @@
 import { documentWithError } from "../events/dispatch";
-import { errorResponse, HttpError } from "../errors";
-import { refuseCrossSite } from "../origin";
+import { HttpError } from "../errors";
 import { HEADERS, UPLOAD_PARAMS } from "../protocol";
 import type { Runtime, Session } from "../runtime";
 import { InflightUploads } from "./intake/inflight";
 import { getUploadDir } from "./storage/paths";
-import { receiveUpload, type UploadContext, type UploadOptions } from "./multipart/receive";
+import { receiveUpload } from "./multipart/receive";
+import type { UploadContext, UploadOptions } from "./options";
 import { ResumableUploads } from "./tus/resumable";
 import { serveUploadedFile } from "./serve/serve";
 
@@ -52,13 +52,8 @@ export function uploadEndpoints(runtime: Runtime, options: Required<UploadOption
       return new Response(null, { status: 204 });
     },
 
-    /** /_tus and /_tus/<id>: tus 1.0 for resumable uploads (no new session: a tus upload needs the page's). */
-    async tus(request: Request): Promise<Response> {
-      try {
-        if (request.method !== "OPTIONS" && request.method !== "HEAD") refuseCrossSite(request);
-      } catch (error) {
-        return errorResponse(error);
-      }
+    /** /_tus and /_tus/<id>: tus 1.0 for resumable uploads; the session is the page's, from its cookie. */
+    tus(request: Request): Promise<Response> {
       return resumable.handle(request);
     },
 

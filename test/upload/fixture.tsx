@@ -15,7 +15,7 @@ import { Button } from "../../src/render/components";
 import type { PageContext } from "../../src/render/context";
 import { State } from "../../src/state/state";
 import { Upload } from "../../src/upload/zone/component";
-import type { UploadOptions } from "../../src/upload/multipart/receive";
+import type { UploadOptions } from "../../src/upload/options";
 import { uploadFiles } from "../../src/upload/zone/refs";
 import type { UploadFile } from "../../src/upload/intake/upload-file";
 

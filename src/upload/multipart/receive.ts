@@ -1,54 +1,16 @@
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { nativeAnswer, refuseForeignForm, scriptAnswer } from "../../events/dispatch";
 import { HttpError } from "../../errors";
 import { FIELDS, HEADERS, UPLOAD_PARAMS, type UploadConfig, type UploadFilesMarker } from "../../protocol";
 import type { Runtime, Session } from "../../runtime";
-import { verifyUploadConfig } from "../zone/config-token";
 import type { InflightUploads } from "../intake/inflight";
-import { checkCount, checkFile, limitsFor, UploadLimitError } from "../rules/limits";
-import { spoolMultipart, type SpooledFile } from "./spool";
+import { spoolMultipart } from "./spool";
 import { sanitizeFileName } from "../storage/paths";
 import { progressReporter } from "../intake/progress";
-import { sniffType } from "../rules/sniff";
 import { argumentsWith, readUploadAction, type UploadAction } from "../zone/action";
+import { admitUpload } from "../intake/admission";
+import type { UploadContext, UploadOptions } from "../options";
 import { UploadChunkIterator } from "../intake/chunks";
 import { UploadFile } from "../intake/upload-file";
-
-export interface UploadOptions {
-  /** The largest file any upload may carry, whatever a zone allows. @default 2 GiB */
-  maxFileSize?: number;
-  /** The largest request body; refused from its Content-Length before it is read. @default 4 GiB */
-  maxRequestSize?: number;
-  /** Where files wait for their handler. @default <os tmpdir>/hyperstate-uploads */
-  tempDir?: string;
-  /** The least time between two calls of a progress handler. @default 100 */
-  progressIntervalMs?: number;
-  /** Files at least this big go over tus, so a dropped connection resumes. @default 64 MiB */
-  resumableAbove?: number;
-  /** Bytes per tus PATCH from the browser. @default 8 MiB */
-  chunkSize?: number;
-  /** How long an unfinished resumable upload is kept. @default 24 hours */
-  resumableExpiryMs?: number;
-}
-
-export interface UploadContext {
-  runtime: Runtime;
-  inflight: InflightUploads;
-  options: Required<UploadOptions>;
-}
-
-export function uploadDefaults(options: UploadOptions = {}): Required<UploadOptions> {
-  return {
-    maxFileSize: options.maxFileSize ?? 2 * 1024 ** 3,
-    maxRequestSize: options.maxRequestSize ?? 4 * 1024 ** 3,
-    tempDir: options.tempDir ?? join(tmpdir(), "hyperstate-uploads"),
-    progressIntervalMs: options.progressIntervalMs ?? 100,
-    resumableAbove: options.resumableAbove ?? 64 * 1024 ** 2,
-    chunkSize: options.chunkSize ?? 8 * 1024 ** 2,
-    resumableExpiryMs: options.resumableExpiryMs ?? 24 * 60 * 60 * 1000,
-  };
-}
 
 // Room for the form's hidden fields and the part headers around the files.
 const MULTIPART_OVERHEAD = 64 * 1024;
@@ -71,9 +33,11 @@ export async function receiveUpload(context: UploadContext, request: Request, se
   const { uploadId, progress: progressHandler } = action;
 
   const fromScript = request.headers.get(HEADERS.script) === "true";
-  let config = verifyUploadConfig(runtime.signingKey(session.id), query.get(FIELDS.config));
+  const admit = (token: string | null | undefined) => admitUpload(runtime, session.id, action, token, options);
+  // The client script sends the zone's limits in the query; a form posted without JavaScript, as its first field.
+  let admission = query.get(FIELDS.config) ? admit(query.get(FIELDS.config)) : undefined;
   const length = Number(request.headers.get("Content-Length") ?? NaN);
-  refuseOversizedBody(length, config, options);
+  refuseOversizedBody(length, admission?.config, options);
 
   const controller = new AbortController();
   const forget = inflight.start(session.id, uploadId, controller);
@@ -97,16 +61,13 @@ export async function receiveUpload(context: UploadContext, request: Request, se
       onFileStart(info, fields) {
         // A form posted without JavaScript proves it came from our page with its token.
         if (!fromScript) refuseForeignForm(runtime, session, fields.get(FIELDS.csrf)?.[0]);
-        config ??= verifyUploadConfig(runtime.signingKey(session.id), fields.get(FIELDS.config)?.[0]);
-        if (!config || config.id !== uploadId) {
-          throw new HttpError(400, "The upload form's limits are missing or were altered: reload the page and try again");
-        }
-        return checkFileStart(config, info.fileName, info.contentType, info.index, options);
+        admission ??= admit(fields.get(FIELDS.config)?.[0]);
+        return { maxFileSize: admission.checkStart({ name: info.fileName, type: info.contentType }, info.index + 1).maxSize };
       },
     });
     files = body.files.map((file) => new UploadFile(sanitizeFileName(file.fileName), file.size, file.contentType, file.path));
     if (files.length === 0) throw new HttpError(422, "No file was chosen");
-    for (const file of body.files) checkStoredFile(config!, file, options);
+    for (const file of body.files) admission!.checkHead({ name: file.fileName, type: file.contentType, size: file.size }, file.head);
     await progress?.finish();
     const tabId = request.headers.get(HEADERS.tab) ?? undefined;
     const outcome = action.marker.chunked
@@ -134,25 +95,6 @@ function refuseOversizedBody(length: number, config: UploadConfig | undefined, o
   if (count && Number.isFinite(maxSize) && length > count * maxSize + MULTIPART_OVERHEAD) {
     throw new HttpError(413, `The upload is larger than this form accepts (${count} × ${maxSize} bytes)`);
   }
-}
-
-/** Before a file's first byte: its count, its name and declared type; returns its size cap. */
-function checkFileStart(config: UploadConfig, rawName: string, contentType: string, index: number, options: Required<UploadOptions>) {
-  const name = sanitizeFileName(rawName);
-  const tooMany = checkCount(index + 1, config);
-  if (tooMany) throw new UploadLimitError(name, tooMany);
-  const limits = limitsFor(config, { globalMaxFileSize: options.maxFileSize, strict: true });
-  const [typeError] = checkFile({ name, size: 0, type: contentType }, { accept: limits.accept, strict: true });
-  if (typeError) throw new UploadLimitError(name, typeError);
-  return { maxFileSize: limits.maxSize };
-}
-
-/** After a file is stored: its size against both limits, and its type against its first bytes. */
-function checkStoredFile(config: UploadConfig, file: SpooledFile, options: Required<UploadOptions>): void {
-  const name = sanitizeFileName(file.fileName);
-  const limits = limitsFor(config, { globalMaxFileSize: options.maxFileSize, strict: true });
-  const [error] = checkFile({ name, size: file.size, type: file.contentType, sniffedType: sniffType(file.head) }, limits);
-  if (error) throw new UploadLimitError(name, error);
 }
 
 /**

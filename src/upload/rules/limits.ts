@@ -274,7 +274,7 @@ function roundForDisplay(value: number): number {
 // 413 Content Too Large, 415 Unsupported Media Type, 422 for the rest.
 const STATUS_FOR_CODE: Record<RejectionCode, number> = {
   [REJECTION_CODES.tooLarge]: 413,
-  [REJECTION_CODES.tooMany]: 413,
+  [REJECTION_CODES.tooMany]: 422,
   [REJECTION_CODES.invalidType]: 415,
   [REJECTION_CODES.tooSmall]: 422,
 };

@@ -42,6 +42,9 @@ const DOS_HEADER_SIZE = 64;
  * to reach its first element; no more than 8 KB is read). Containers answer
  * for their container: a .docx is application/zip.
  */
+/** How many leading bytes sniffType reads: a file's head is kept this long for it. */
+export const SNIFF_BYTES = 4100;
+
 export function sniffType(head: Uint8Array): string | undefined {
   if (startsWith(head, PNG)) return "image/png";
   if (startsWith(head, JPEG)) return "image/jpeg";

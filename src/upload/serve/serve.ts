@@ -195,8 +195,10 @@ function respondWithFile(filePath: string, stats: Stats, fileName: string, reque
     return new Response(file.slice(range.start, range.end + 1), { status: 206, headers });
   }
   headers.set("Content-Length", String(stats.size));
-  // Bun.file streams from disk; nothing is read into memory up front.
-  return new Response(isHead ? null : file, { status: 200, headers });
+  // Bun.file streams from disk; nothing is read into memory up front. HEAD
+  // gets the file too: Bun sends no body for it, and a null body would make
+  // it answer Content-Length: 0.
+  return new Response(file, { status: 200, headers });
 }
 
 // ---------------------------------------------------------------- conditions and ranges

@@ -3,10 +3,8 @@
 
 import { open, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { SNIFF_BYTES as HEAD_SIZE } from "../rules/sniff";
 import { FileWriter } from "./file-writer";
-
-/** How many leading bytes a spooled file keeps in memory for content sniffing. */
-export const HEAD_SIZE = 4100;
 
 export class TempFile {
   size = 0;

@@ -17,8 +17,8 @@ export interface BodyTarget {
 }
 
 /** Streams straight into a sink: what it took stays taken, so checksummed PATCHes never come here. */
-export function streamingSinkTarget(sink: TusSink, info: TusUploadInfo): BodyTarget {
-  let position = info.offset;
+export function streamingSinkTarget(sink: TusSink, info: TusUploadInfo, from = info.offset): BodyTarget {
+  let position = from;
   return {
     async write(bytes) {
       await sink.write(info, position, bytes);
@@ -32,7 +32,7 @@ export function streamingSinkTarget(sink: TusSink, info: TusUploadInfo): BodyTar
 }
 
 /** Holds a checksummed PATCH in memory (at most `maxBytes`) and hands it to the sink only once it verified. */
-export function bufferedSinkTarget(sink: TusSink, info: TusUploadInfo, maxBytes: number): BodyTarget {
+export function bufferedSinkTarget(sink: TusSink, info: TusUploadInfo, maxBytes: number, from = info.offset): BodyTarget {
   let chunks: Uint8Array[] = [];
   let size = 0;
   return {
@@ -43,7 +43,7 @@ export function bufferedSinkTarget(sink: TusSink, info: TusUploadInfo, maxBytes:
       size += bytes.length;
     },
     async finish() {
-      if (size > 0) await sink.write(info, info.offset, Buffer.concat(chunks, size));
+      if (size > 0) await sink.write(info, from, Buffer.concat(chunks, size));
       chunks = [];
     },
     async discard() {
@@ -68,6 +68,24 @@ export interface ReceiveOptions {
   /** Aborted (with a TusError reason) when a DELETE or shutdown wants the upload: reading and waiting stop. */
   signal: AbortSignal;
   onProgress?: (info: TusUploadInfo) => void;
+  /** The upload's first bytes are checked before any of them count (see HeadGate). */
+  head?: HeadGate;
+}
+
+/**
+ * Holds back an upload's first `length` bytes until `check` has seen them.
+ * `prefix` is what earlier PATCHes brought of them: a data file has stored
+ * it already (nothing reaches a handler before the upload completes); a sink
+ * hands bytes on at once, so its prefix waited in memory (`keep`) and is
+ * written first once the check passed.
+ */
+export interface HeadGate {
+  length: number;
+  prefix: Uint8Array;
+  prefixStored: boolean;
+  /** For a sink: the head so far, when a body ended before the whole head came. */
+  keep(head: Uint8Array): void;
+  check(head: Uint8Array): Promise<void>;
 }
 
 /**
@@ -87,7 +105,22 @@ export async function receiveBody(body: ReadableStream<Uint8Array> | null, optio
   signal.addEventListener("abort", stopReading);
   const start = info.offset;
   let received = 0;
+  let read = 0;
   let failure: TusErrorEntry | undefined;
+  const gate = options.head && start < options.head.length ? options.head : undefined;
+  let held: Uint8Array[] | undefined = gate ? [] : undefined;
+  const count = (bytes: number) => {
+    received += bytes;
+    if (!verifier) {
+      info.offset = start + received;
+      onProgress?.(info);
+    }
+  };
+  const store = async (chunk: Uint8Array) => {
+    await untilAborted(target.write(chunk), signal);
+    count(chunk.length);
+  };
+  let shortHead: Uint8Array | undefined;
   try {
     while (reader) {
       let chunk: Uint8Array;
@@ -100,17 +133,32 @@ export async function receiveBody(body: ReadableStream<Uint8Array> | null, optio
         break;
       }
       // A chunk that would cross the length is not stored, nor anything after it.
-      if (start + received + chunk.length > info.length) {
+      if (start + read + chunk.length > info.length) {
         failure = ERRORS.pastLength;
         stopReading();
         break;
       }
+      read += chunk.length;
       verifier?.update(chunk);
-      await untilAborted(target.write(chunk), signal);
-      received += chunk.length;
-      if (!verifier) {
-        info.offset = start + received;
-        onProgress?.(info);
+      if (held && gate) {
+        // The request body may reuse its buffers once read: keep a copy.
+        held.push(chunk.slice());
+        if (start + read < gate.length) continue;
+        const heldBytes = Buffer.concat(held);
+        held = undefined;
+        await gate.check(Buffer.concat([gate.prefix, heldBytes]).subarray(0, gate.length));
+        if (!gate.prefixStored && gate.prefix.length > 0) await untilAborted(target.write(gate.prefix), signal);
+        chunk = heldBytes;
+      }
+      await store(chunk);
+    }
+    if (held && held.length > 0 && gate) {
+      const heldBytes = Buffer.concat(held);
+      if (gate.prefixStored) await store(heldBytes);
+      else {
+        // Kept once the body verified (below); counted now, like stored bytes.
+        shortHead = Buffer.concat([gate.prefix, heldBytes]);
+        count(heldBytes.length);
       }
     }
   } catch (error) {
@@ -142,5 +190,6 @@ export async function receiveBody(body: ReadableStream<Uint8Array> | null, optio
   } else {
     await target.finish();
   }
+  if (shortHead) gate?.keep(shortHead);
   if (failure) throw new TusError(failure);
 }

@@ -7,7 +7,7 @@
 // per upload directory.
 
 import { errorResponse as httpErrorResponse } from "../../errors";
-import { bufferedSinkTarget, receiveBody, streamingSinkTarget, type BodyTarget } from "./body";
+import { bufferedSinkTarget, receiveBody, streamingSinkTarget, type BodyTarget, type HeadGate } from "./body";
 import { parseChecksumHeader, type ExpectedChecksum } from "./checksum";
 import { parseMetadata, serializeMetadata } from "./metadata";
 import {
@@ -18,6 +18,7 @@ import {
   TUS_HEADERS as H,
   TUS_VERSION,
   TusError,
+  effectiveMethod,
 } from "./protocol";
 import { isComplete, offsetCheckpointer, TusStore, type TusSink, type TusUploadInfo } from "./store";
 
@@ -34,9 +35,17 @@ export interface TusHooks {
   onCreated?(info: TusUploadInfo): void;
   /** Once, after the request that reached `length` was stored; the response waits, and a throw answers with its status/message. */
   onComplete?(info: TusUploadInfo): Promise<void>;
-  /** After termination (DELETE) or expiry removed the upload. */
-  onTerminate?(info: TusUploadInfo, reason: "deleted" | "expired"): void | Promise<void>;
+  /**
+   * The upload's first `size(info)` bytes (all of them when it is smaller; 0 for none), before
+   * any of them count: throw to refuse the upload (it is then removed, and
+   * onTerminate runs with "refused").
+   */
+  inspect?: { size(info: TusUploadInfo): number; check(info: TusUploadInfo, head: Uint8Array): void | Promise<void> };
+  /** After termination (DELETE), expiry, or a refusal by `inspect` removed the upload. */
+  onTerminate?(info: TusUploadInfo, reason: TerminateReason): void | Promise<void>;
 }
+
+export type TerminateReason = "deleted" | "expired" | "refused";
 
 export interface TusOptions {
   /** Data files and info JSON live here; keep it outside the public upload directory. */
@@ -72,6 +81,8 @@ export function createTusHandler(options: TusOptions): TusHandler {
   const maxChunkBuffer = options.maxChunkBuffer ?? 64 * MiB;
   const sweepIntervalMs = options.sweepIntervalMs ?? 10 * 60 * 1000;
   const store = new TusStore(options.directory, (info) => hooks.onTerminate?.(info, "expired"));
+  // The first bytes of uploads into a sink, held until the whole head is there to check (at most inspect.size each).
+  const heldHeads = new Map<string, Uint8Array>();
   const sweepTimer = sweepIntervalMs > 0 ? setInterval(sweep, sweepIntervalMs) : undefined;
   sweepTimer?.unref();
 
@@ -80,8 +91,7 @@ export function createTusHandler(options: TusOptions): TusHandler {
   }
 
   async function route(request: Request): Promise<Response> {
-    // "If the X-HTTP-Method-Override request header is present, the Server MUST use its value as the request method."
-    const method = (request.headers.get(H.methodOverride) ?? request.method).toUpperCase();
+    const method = effectiveMethod(request);
     const { pathname } = new URL(request.url);
     if (pathname !== basePath && !pathname.startsWith(`${basePath}/`)) throw new TusError(ERRORS.notFound);
     if (method === "OPTIONS") return optionsResponse();
@@ -176,6 +186,7 @@ export function createTusHandler(options: TusOptions): TusHandler {
     // An expired upload may still be terminated: its space is freed now rather than at the next sweep.
     await findUpload(request, id, { refuseExpired: false });
     const removed = await store.delete(id);
+    heldHeads.delete(id);
     if (!removed) throw new TusError(ERRORS.notFound);
     await hooks.onTerminate?.(removed, "deleted");
     // "the Server ... MUST respond with the 204 No Content status confirming that the upload was terminated."
@@ -198,35 +209,66 @@ export function createTusHandler(options: TusOptions): TusHandler {
   async function writeBody(request: Request, id: string, expectedOffset: number, checksum: ExpectedChecksum | undefined) {
     const lease = store.lease(id) ?? throwError(ERRORS.locked);
     let info: TusUploadInfo;
+    let refusal: unknown;
     try {
       // Read again under the lease: another request may have moved the offset since.
       info = (await store.get(id)) ?? throwError(ERRORS.notFound);
       // "If the offsets do not match, the Server MUST respond with the 409 Conflict status without modifying the upload resource."
-      if (expectedOffset !== info.offset) throw new TusError(ERRORS.offsetMismatch);
+      // The offset it carries lets a client resume without another HEAD.
+      if (expectedOffset !== info.offset) throw new TusError(ERRORS.offsetMismatch, { [H.uploadOffset]: String(info.offset) });
       const declared = parseByteCount(request.headers.get("Content-Length"));
       if (declared !== undefined && info.offset + declared > info.length) throw new TusError(ERRORS.pastLength);
       const sink = hooks.sinkFor?.(info);
       if (sink && checksum && declared !== undefined && declared > maxChunkBuffer) throw new TusError(ERRORS.chunkTooLarge);
-      const target: BodyTarget = !sink
-        ? await store.openAppender(info)
-        : checksum
-          ? bufferedSinkTarget(sink, info, maxChunkBuffer)
-          : streamingSinkTarget(sink, info);
+      const inspect = hooks.inspect;
+      const headLength = inspect ? Math.min(inspect.size(info), info.length) : 0;
+      // A sink's share of the head that earlier PATCHes brought waited here; a data file has it stored.
+      const prefix = info.offset >= headLength ? new Uint8Array() : sink ? (heldHeads.get(id) ?? new Uint8Array()) : await store.readHead(id, info.offset);
+      const sinkFrom = info.offset - (sink ? prefix.length : 0);
+      // A complete upload takes no more bytes, and its data may be gone to its owner already: nothing is opened.
+      const target: BodyTarget = isComplete(info)
+        ? NOTHING_MORE
+        : !sink
+          ? await store.openAppender(info)
+          : checksum
+            ? bufferedSinkTarget(sink, info, maxChunkBuffer, sinkFrom)
+            : streamingSinkTarget(sink, info, sinkFrom);
       const before = info.offset;
       const checkpoint = offsetCheckpointer(store);
       const onProgress = (current: TusUploadInfo) => {
         hooks.onProgress?.(current);
         checkpoint.save(current);
       };
+      const head: HeadGate | undefined = !inspect || headLength === 0 ? undefined : {
+        length: headLength,
+        prefix,
+        prefixStored: !sink,
+        keep: (bytes: Uint8Array) => heldHeads.set(id, bytes),
+        check: async (bytes: Uint8Array) => {
+          try {
+            await inspect.check(info, bytes);
+            heldHeads.delete(id);
+          } catch (error) {
+            refusal = error;
+            throw error;
+          }
+        },
+      };
       try {
-        await receiveBody(request.body, { info, target, checksum, signal: lease.signal, onProgress });
+        await receiveBody(request.body, { info, target, checksum, signal: lease.signal, onProgress, head });
       } finally {
         await checkpoint.settled();
-        if (info.offset !== before) await store.save(info);
+        if (info.offset !== before && !refusal) await store.save(info);
       }
       if (info.offset === before || !isComplete(info)) return info;
     } finally {
       lease.release();
+      // A refused upload can never complete: it goes now, not at expiry.
+      if (refusal) {
+        heldHeads.delete(id);
+        const removed = await store.delete(id);
+        if (removed) await hooks.onTerminate?.(removed, "refused");
+      }
     }
     // Outside the lease, so onComplete may delete the upload itself.
     await hooks.onComplete?.(info);
@@ -244,7 +286,7 @@ export function createTusHandler(options: TusOptions): TusHandler {
 
   return {
     handle: async function handleTus(request: Request): Promise<Response> {
-      const isOptions = (request.headers.get(H.methodOverride) ?? request.method).toUpperCase() === "OPTIONS";
+      const isOptions = effectiveMethod(request) === "OPTIONS";
       const response = await route(request).catch(errorResponse);
       // "The Tus-Resumable header MUST be included in every request and response except for OPTIONS requests."
       if (!isOptions) response.headers.set(H.resumable, TUS_VERSION);
@@ -258,10 +300,17 @@ export function createTusHandler(options: TusOptions): TusHandler {
   };
 }
 
+/** Where the bytes of a PATCH on a complete upload would go: any byte is past its length, so none arrives here. */
+const NOTHING_MORE: BodyTarget = {
+  write: () => Promise.reject(new TusError(ERRORS.pastLength)),
+  finish: async () => {},
+  discard: async () => {},
+};
+
 /** A tus error answers with its own status (460 included); anything else goes through the app's mapper. */
 function errorResponse(error: unknown): Response {
   if (!(error instanceof TusError)) return httpErrorResponse(error);
-  const headers: Record<string, string> = { "Content-Type": "text/plain; charset=utf-8" };
+  const headers: Record<string, string> = { ...error.headers, "Content-Type": "text/plain; charset=utf-8" };
   if (error.status === ERRORS.unsupportedVersion.status) headers[H.version] = TUS_VERSION;
   return new Response(error.message, { status: error.status, headers });
 }

@@ -30,6 +30,11 @@ export const TUS_HEADERS = {
 } as const;
 
 /** Upload ids this server hands out and accepts; anything else is 404 before the disk is touched. */
+/** "If the X-HTTP-Method-Override request header is present, the Server MUST use its value as the request method." */
+export function effectiveMethod(request: Request): string {
+  return (request.headers.get(TUS_HEADERS.methodOverride) ?? request.method).toUpperCase();
+}
+
 export const UPLOAD_ID_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
 
 export interface TusErrorEntry {
@@ -63,15 +68,20 @@ export const ERRORS = {
     status: 400,
     body: "The request body ended early; the bytes received were kept: HEAD the upload and resume from its Upload-Offset.",
   },
-  invalidChecksum: { status: 400, body: 'Upload-Checksum must be "<algorithm> <base64 digest>" with a digest of the right length.' },
+  invalidChecksum: { status: 400, body: 'Upload-Checksum must be "<algorithm> <base64 digest>", the digest in padded base64.' },
   unsupportedChecksum: { status: 400, body: `Upload-Checksum algorithm not supported: use one of ${CHECKSUM_ALGORITHMS.join(", ")}.` },
+  headIncomplete: {
+    status: 400,
+    body: "The first PATCH of this upload must carry its first bytes (4 KiB, or the whole file when smaller): they are checked before anything is kept.",
+  },
+  dataGone: { status: 410, body: "The upload's bytes are gone from the server: start the upload again." },
   checksumMismatch: { status: 460, body: "Checksum mismatch: the PATCH was discarded and the offset is unchanged; send it again." },
 } as const satisfies Record<string, TusErrorEntry>;
 
 /** A refusal from the ERRORS table, thrown by handlers and answered at the edge. */
 export class TusError extends HttpError {
-  constructor(entry: TusErrorEntry) {
-    super(entry.status, entry.body);
+  constructor(entry: TusErrorEntry, headers: Record<string, string> = {}) {
+    super(entry.status, entry.body, headers);
     this.name = "TusError";
   }
 }

@@ -6,12 +6,13 @@ import type { Runtime } from "../../runtime";
 import { readSessionId } from "../../state/session";
 import { argumentsWith, readUploadAction, type RawUploadAction, type UploadAction } from "../zone/action";
 import { UploadCancelledError, UploadChunkIterator } from "../intake/chunks";
-import { verifyUploadConfig } from "../zone/config-token";
-import { checkCount, checkFile, limitsFor, UploadLimitError } from "../rules/limits";
+import { admitUpload, type Admission } from "../intake/admission";
+import { SNIFF_BYTES } from "../rules/sniff";
 import { sanitizeFileName } from "../storage/paths";
 import { progressReporter } from "../intake/progress";
-import type { UploadContext } from "../multipart/receive";
-import { createTusHandler, TUS_HEADERS, TUS_VERSION, type TusHandler, type TusSink, type TusUploadInfo } from "./";
+import type { UploadContext } from "../options";
+import { createTusHandler, TUS_HEADERS, TUS_VERSION, type TerminateReason, type TusHandler, type TusSink, type TusUploadInfo } from "./index";
+import { isComplete } from "./store";
 import { UploadFile } from "../intake/upload-file";
 
 /**
@@ -24,6 +25,8 @@ interface Batch {
   sessionId: string;
   uploadId: string;
   action: UploadAction;
+  /** The zone's limits and the rules every file of the batch passes. */
+  admission: Admission;
   size: number;
   /** Uploads created so far, in creation order. */
   uploads: string[];
@@ -56,6 +59,11 @@ function actionOf(metadata: Record<string, string>): RawUploadAction {
   return { id: metadata[META.upload], handler: metadata[META.handler], args: metadata[META.args], progress: metadata[META.progress], signature: metadata[META.signature] };
 }
 
+/** A file of the batch as the intake's rules read it. */
+function fileOf(metadata: Record<string, string>, length: number) {
+  return { name: metadata[META.filename] || "file", type: metadata[META.filetype] ?? "", size: length };
+}
+
 /** The tus endpoint bound to hyperstate's sessions, limits and handlers. */
 export class ResumableUploads {
   readonly tus: TusHandler;
@@ -81,6 +89,8 @@ export class ResumableUploads {
         onCreated: (info) => void this.#batchOf(info),
         authorize: (request, info) => this.#authorize(request, info),
         sinkFor: (info) => this.#sinkFor(info),
+        // Only a zone that names types has anything to check in a file's first bytes.
+        inspect: { size: (info) => (this.#batches.get(info.owner.batch ?? "")?.admission.checksContent === false ? 0 : SNIFF_BYTES), check: (info, head) => this.#inspect(info, head) },
         onProgress: (info) => void this.#progress(info),
         onComplete: (info) => this.#complete(info),
         onTerminate: (info, reason) => this.#terminate(info, reason),
@@ -118,23 +128,16 @@ export class ResumableUploads {
     if (!sessionId) throw new HttpError(403, "A tus upload into a handler needs the page's session cookie (hs_session)");
     const action = readUploadAction(this.#runtime, sessionId, actionOf(metadata));
     const { uploadId } = action;
-    const config = verifyUploadConfig(this.#runtime.signingKey(sessionId), metadata[META.config]);
-    if (!config || config.id !== uploadId) {
-      throw new HttpError(400, `The "${META.config}" metadata must be the upload form's hs-upload field (its signed limits): reload the page and try again`);
-    }
+    const admission = this.#admit(sessionId, action, metadata);
     const batchId = metadata[META.batch] || crypto.randomUUID();
     const size = Number(metadata[META.batchSize] || 1);
     if (!BATCH_ID.test(batchId)) throw new HttpError(400, `The "${META.batch}" metadata must be 8 to 64 letters, digits, _ or -`);
     if (!Number.isSafeInteger(size) || size < 1) throw new HttpError(400, `The "${META.batchSize}" metadata must be a whole number of files, 1 or more`);
 
-    const name = sanitizeFileName(metadata[META.filename] || "file");
-    const tooMany = checkCount(size, config);
-    if (tooMany) throw new UploadLimitError(name, tooMany);
-    const limits = limitsFor(config, { globalMaxFileSize: this.#context.options.maxFileSize, strict: true });
-    const [refused] = checkFile({ name, size: length, type: metadata[META.filetype] ?? "" }, limits);
-    if (refused) throw new UploadLimitError(name, refused);
+    // The whole batch is counted at once: too many files and every one is refused.
+    admission.checkStart(fileOf(metadata, length), size);
 
-    const batch = this.#batches.get(batchId) ?? this.#openBatch(batchId, sessionId, action, size);
+    const batch = this.#batches.get(batchId) ?? this.#openBatch(batchId, sessionId, admission, size);
     if (batch.sessionId !== sessionId || batch.uploadId !== uploadId || batch.action.handler !== action.handler || batch.size !== size) {
       throw new HttpError(409, "This batch belongs to another upload: give each upload its own batch id");
     }
@@ -144,8 +147,18 @@ export class ResumableUploads {
     return { session: sessionId, batch: batchId };
   }
 
-  #openBatch(id: string, sessionId: string, action: UploadAction, size: number): Batch {
-    const batch: Batch = { id, sessionId, uploadId: action.uploadId, action, size, uploads: [], reserved: 0, totalLength: 0, stored: new Map(), completed: new Set() };
+  #admit(sessionId: string, action: UploadAction, metadata: Record<string, string>): Admission {
+    try {
+      return admitUpload(this.#runtime, sessionId, action, metadata[META.config], this.#context.options);
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      throw new HttpError(error.status, `${error.message} (over tus, the "${META.config}" metadata carries the form's hs-upload field)`);
+    }
+  }
+
+  #openBatch(id: string, sessionId: string, admission: Admission, size: number): Batch {
+    const { action } = admission;
+    const batch: Batch = { id, sessionId, uploadId: action.uploadId, action, admission, size, uploads: [], reserved: 0, totalLength: 0, stored: new Map(), completed: new Set() };
     const progressHandler = action.progress;
     if (progressHandler) {
       batch.report = progressReporter(() => batch.totalLength, this.#context.options.progressIntervalMs, (value) =>
@@ -177,9 +190,30 @@ export class ResumableUploads {
     });
   }
 
-  #authorize(request: Request, info: TusUploadInfo): void {
+  async #authorize(request: Request, info: TusUploadInfo): Promise<void> {
     // Someone else's upload is as good as absent: its id must not be confirmed.
     if (readSessionId(request.headers.get("Cookie")) !== info.owner.session) throw new HttpError(404, "No such upload");
+    if (isComplete(info)) return;
+    // Its batch is rebuilt and verified before any byte moves: an upload the
+    // server can no longer vouch for is refused once, with its reason.
+    try {
+      await this.#batchOf(info);
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      const reason = `This upload can no longer be accepted: ${error.message}`;
+      console.warn(`tus upload ${info.id} refused: ${error.message}`);
+      this.#gone.set(info.id, reason);
+      this.#later(() => this.#gone.delete(info.id));
+      await this.tus.store.delete(info.id);
+      throw new HttpError(410, reason);
+    }
+  }
+
+  /** The first bytes of a file, before any of them count: what they prove must fit the zone. */
+  async #inspect(info: TusUploadInfo, head: Uint8Array): Promise<void> {
+    const batch = await this.#batchOf(info);
+    if (!batch) throw new HttpError(410, "This upload's batch is gone: start the upload again");
+    batch.admission.checkHead(fileOf(info.metadata, info.length), head);
   }
 
   #sinkFor(info: TusUploadInfo): TusSink | undefined {
@@ -197,7 +231,7 @@ export class ResumableUploads {
   }
 
   async #progress(info: TusUploadInfo): Promise<void> {
-    const batch = await this.#batchOf(info);
+    const batch = this.#batches.get(info.owner.batch ?? "");
     if (!batch?.report) return;
     batch.stored.set(info.id, info.offset);
     let stored = 0;
@@ -242,9 +276,10 @@ export class ResumableUploads {
     }
   }
 
-  async #terminate(info: TusUploadInfo, reason: "deleted" | "expired"): Promise<void> {
+  async #terminate(info: TusUploadInfo, reason: TerminateReason): Promise<void> {
     const batch = this.#batches.get(info.owner.batch ?? "");
     if (!batch) return;
+    if (reason === "refused") return this.#fail(batch, "A file of this upload was refused: start the upload again");
     await this.#discard(batch, reason === "deleted" ? new UploadCancelledError() : new UploadCancelledError("The upload expired"));
   }
 
@@ -259,9 +294,10 @@ export class ResumableUploads {
       if (siblings.length === 0) return undefined;
       siblings.sort((a, b) => a.createdAt - b.createdAt);
       // A chunk handler cannot outlive its process: only file batches come back.
-      const action = readUploadAction(this.#runtime, info.owner.session!, actionOf(info.metadata));
+      const sessionId = info.owner.session!;
+      const action = readUploadAction(this.#runtime, sessionId, actionOf(info.metadata));
       if (action.marker.chunked) return undefined;
-      batch = this.#openBatch(batchId, info.owner.session!, action, Number(info.metadata[META.batchSize] || 1));
+      batch = this.#openBatch(batchId, sessionId, this.#admit(sessionId, action, info.metadata), Number(info.metadata[META.batchSize] || 1));
       batch.uploads = siblings.map((upload) => upload.id);
       batch.reserved = siblings.length;
       batch.totalLength = siblings.reduce((sum, upload) => sum + upload.length, 0);

@@ -5,7 +5,7 @@
 // resumes where the last stored byte was.
 
 import { mkdirSync } from "node:fs";
-import { open, readdir, readFile, rename, rm, writeFile, type FileHandle } from "node:fs/promises";
+import { open, readdir, readFile, rename, rm, stat, writeFile, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { FileWriter } from "../storage/file-writer";
 import type { BodyTarget } from "./body";
@@ -170,18 +170,31 @@ export class TusStore {
 
   /** Opens the data file for appending at `info.offset`; hold the lease while it is open. */
   async openAppender(info: TusUploadInfo): Promise<DiskAppender> {
+    // Appending would create a missing data file: an upload whose bytes went
+    // to its owner (or were lost) must stay without one.
+    const size = await stat(this.dataPath(info.id)).then(
+      (stats) => stats.size,
+      () => undefined,
+    );
+    if (size === undefined || size < info.offset) {
+      if (size !== undefined) console.error(`tus data file ${info.id} has ${size} bytes but its info records ${info.offset}`);
+      throw new TusError(ERRORS.dataGone);
+    }
     const handle = await open(this.dataPath(info.id), "a");
     try {
-      const { size } = await handle.stat();
       // A crash after writing but before the info was saved leaves bytes the
       // offset never counted: they are dropped, and the client resends them.
       if (size > info.offset) await handle.truncate(info.offset);
-      if (size < info.offset) throw new Error(`tus data file ${info.id} has ${size} bytes but its info records ${info.offset}`);
     } catch (error) {
       await handle.close();
       throw error;
     }
     return new DiskAppender(handle, info.offset);
+  }
+
+  /** The first `length` stored bytes of an upload. */
+  async readHead(id: string, length: number): Promise<Uint8Array> {
+    return Bun.file(this.dataPath(id)).slice(0, length).bytes();
   }
 
   private infoPath(id: string): string {

@@ -290,7 +290,7 @@ describe("formatBytes", () => {
 describe("UploadLimitError", () => {
   test("maps each code to its HTTP status", () => {
     expect(statusForCode(REJECTION_CODES.tooLarge)).toBe(413);
-    expect(statusForCode(REJECTION_CODES.tooMany)).toBe(413);
+    expect(statusForCode(REJECTION_CODES.tooMany)).toBe(422);
     expect(statusForCode(REJECTION_CODES.invalidType)).toBe(415);
     expect(statusForCode(REJECTION_CODES.tooSmall)).toBe(422);
   });

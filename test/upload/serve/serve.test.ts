@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { Elysia } from "elysia";
+import { hyperstate } from "../../../src/app";
 import { getUploadUrl } from "../../../src/upload/storage/paths";
 import { serveUploadedFile } from "../../../src/upload/serve/serve";
 
@@ -134,11 +136,23 @@ describe("serving files", () => {
     expect(await (await get("alias.txt")).text()).toBe("hello notes");
   });
 
-  test("answers HEAD with the headers and no body", async () => {
-    const response = await get("notes.txt", {}, "HEAD");
-    expect(response.status).toBe(200);
-    expect(response.headers.get("Content-Length")).toBe("11");
-    expect(response.body).toBeNull();
+  test("answers HEAD through the app with the file's length and no body, as GET does", async () => {
+    const previous = process.env.UPLOADED_FILES_DIR;
+    process.env.UPLOADED_FILES_DIR = uploadDir;
+    const app = new Elysia().use(hyperstate({ states: [], pages: {} })).listen({ port: 0, hostname: "127.0.0.1" });
+    try {
+      const url = `http://127.0.0.1:${app.server!.port}/_upload/notes.txt`;
+      const response = await fetch(url, { method: "HEAD" });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("Content-Length")).toBe("11");
+      expect(response.headers.get("X-Content-Type-Options")).toBe("nosniff");
+      expect(await response.text()).toBe("");
+      expect((await fetch(url)).headers.get("Content-Length")).toBe("11");
+    } finally {
+      await app.stop();
+      if (previous === undefined) delete process.env.UPLOADED_FILES_DIR;
+      else process.env.UPLOADED_FILES_DIR = previous;
+    }
   });
 
   test("refuses other methods with 405 and says which are allowed", async () => {

@@ -15,7 +15,7 @@ import type { PageContext } from "../../../src/render/context";
 import { background, State } from "../../../src/state/state";
 import type { UploadChunk, UploadChunkIterator } from "../../../src/upload/intake/chunks";
 import { Upload } from "../../../src/upload/zone/component";
-import type { UploadOptions } from "../../../src/upload/multipart/receive";
+import type { UploadOptions } from "../../../src/upload/options";
 import { uploadFiles, uploadFilesChunk } from "../../../src/upload/zone/refs";
 import { serializeMetadata } from "../../../src/upload/tus";
 import type { UploadFile } from "../../../src/upload/intake/upload-file";
@@ -266,6 +266,8 @@ function LabPage({ use }: PageContext): JSX.Element {
       <Button id="take-progress" onClick={Lab.on.take(uploadFiles("files", { onUploadProgress: Lab.on.progress }))}>Take with progress</Button>
       <Upload id="limited" maxFiles={2} maxSize={1000} minSize={10} accept={{ "image/png": [".png"] }} />
       <Button id="take-limited" onClick={Lab.on.take(uploadFiles("limited"))}>Take limited</Button>
+      <Upload id="png-chunks" accept={{ "image/png": [".png"] }} />
+      <Button id="read-png" onClick={Lab.on.read(uploadFilesChunk("png-chunks"))}>Read PNG chunks</Button>
     </>
   );
 }
@@ -273,9 +275,9 @@ function LabPage({ use }: PageContext): JSX.Element {
 export const SECRET = "resumable upload test secret";
 
 /** The lab app: everything over tus (resumableAbove 1), its temp files in `tempDir`. */
-export function labApp(upload: UploadOptions) {
+export function labApp(upload: UploadOptions, secret = SECRET) {
   return new Elysia({ serve: { maxRequestBodySize: 2 ** 32 } }).use(
-    hyperstate({ states: [Lab], pages: { "/lab": LabPage }, upload: { resumableAbove: 1, ...upload }, secret: SECRET }),
+    hyperstate({ states: [Lab], pages: { "/lab": LabPage }, upload: { resumableAbove: 1, ...upload }, secret }),
   );
 }
 

@@ -292,7 +292,7 @@ describe("limits at creation", () => {
 
   test("refuses a batch of more files than maxFiles, naming the limit, before storing anything", async () => {
     const response = await create(app, zone, 100, png("many-files-batch", 3));
-    expect(response.status).toBe(413);
+    expect(response.status).toBe(422);
     expect(await response.text()).toContain("at most 2");
     expect(tusFiles(tempDir)).toEqual([]);
   });

@@ -1,0 +1,40 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Runtime } from "../runtime";
+import type { InflightUploads } from "./intake/inflight";
+
+export interface UploadOptions {
+  /** The largest file any upload may carry, whatever a zone allows. @default 2 GiB */
+  maxFileSize?: number;
+  /** The largest request body; refused from its Content-Length before it is read. @default 4 GiB */
+  maxRequestSize?: number;
+  /** Where files wait for their handler. @default <os tmpdir>/hyperstate-uploads */
+  tempDir?: string;
+  /** The least time between two calls of a progress handler. @default 100 */
+  progressIntervalMs?: number;
+  /** Files at least this big go over tus, so a dropped connection resumes. @default 64 MiB */
+  resumableAbove?: number;
+  /** Bytes per tus PATCH from the browser. @default 8 MiB */
+  chunkSize?: number;
+  /** How long an unfinished resumable upload is kept. @default 24 hours */
+  resumableExpiryMs?: number;
+}
+
+export interface UploadContext {
+  runtime: Runtime;
+  inflight: InflightUploads;
+  options: Required<UploadOptions>;
+}
+
+export function uploadDefaults(options: UploadOptions = {}): Required<UploadOptions> {
+  return {
+    maxFileSize: options.maxFileSize ?? 2 * 1024 ** 3,
+    maxRequestSize: options.maxRequestSize ?? 4 * 1024 ** 3,
+    tempDir: options.tempDir ?? join(tmpdir(), "hyperstate-uploads"),
+    progressIntervalMs: options.progressIntervalMs ?? 100,
+    resumableAbove: options.resumableAbove ?? 64 * 1024 ** 2,
+    chunkSize: options.chunkSize ?? 8 * 1024 ** 2,
+    resumableExpiryMs: options.resumableExpiryMs ?? 24 * 60 * 60 * 1000,
+  };
+}
+
