@@ -79,7 +79,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await rm(workDir, { recursive: true, force: true });
-});
+}, 60_000);
 
 describe("an app made by hyperstate new from the packed tarball", () => {
   test("the machine the app is made on has Node and npm but no Bun", () => {
@@ -153,7 +153,7 @@ describe("an app made by hyperstate new from the packed tarball", () => {
     afterAll(async () => {
       await browser?.close();
       if (dev) await killTree(dev.pid);
-    });
+    }, 30_000);
 
     test("serves the page and its scripts on PORT", async () => {
       const html = await (await fetch(base)).text();
