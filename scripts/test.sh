@@ -5,13 +5,18 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$PATH"
 
-# Browser tests drive Debian's Chromium; install it when it is missing and we may.
-if [ ! -x /usr/bin/chromium ]; then
+# Browser tests drive Debian's Chromium; Redis tests start Debian's redis-server, cluster tests nginx.
+# Install what is missing when we may.
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v redis-server >/dev/null || missing+=(redis-server)
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || missing+=(nginx)
+if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "Installing chromium for the browser tests..."
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || { echo "0 passed, 1 failed"; exit 1; }
+    echo "Installing ${missing[*]} for the tests..."
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null) || { echo "0 passed, 1 failed"; exit 1; }
   else
-    echo "Browser tests need /usr/bin/chromium: sudo apt-get install -y chromium"
+    echo "The tests need ${missing[*]}: sudo apt-get install -y ${missing[*]}"
     echo "0 passed, 1 failed"; exit 1
   fi
 fi

@@ -14,10 +14,13 @@ export class HttpError extends Error {
   }
 }
 
-/** Any error that carries a 4xx status (ours or a parser's) becomes that response; the rest are 500. */
+/**
+ * Any error that carries a 4xx status (ours or a parser's) becomes that
+ * response, and so does a 503 (a backend such as Redis is away); the rest are 500.
+ */
 export function errorResponse(error: unknown): Response {
   const status = (error as { status?: unknown })?.status;
-  if (typeof status === "number" && status >= 400 && status < 500) {
+  if (typeof status === "number" && ((status >= 400 && status < 500) || status === 503)) {
     const extra = error instanceof HttpError ? error.headers : {};
     return new Response((error as Error).message, { status, headers: { ...extra, "Content-Type": "text/plain; charset=utf-8" } });
   }

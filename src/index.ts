@@ -4,6 +4,9 @@ export { State, background, type StateClass, type HandlerResult } from "./state/
 export { MemoryStore, type SessionStore, type MemoryStoreOptions } from "./state/store";
 export { SqliteStore, type SqliteStoreOptions } from "./state/sqlite-store";
 export { KeyedLock, type SessionLock } from "./state/lock";
+export { RedisStore, type RedisStoreOptions } from "./state/redis-store";
+export { RedisLock, type RedisLockOptions } from "./state/redis-lock";
+export { RedisChangeBus, type RedisChangeBusOptions } from "./stream/redis-bus";
 export { getDataDir } from "./data-dir";
 export type { SessionData, StateData } from "./state/registry";
 export { MemoryChangeBus, type ChangeBus, type SessionChange } from "./stream/pubsub";

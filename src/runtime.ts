@@ -25,6 +25,8 @@ export interface RuntimeOptions {
   changeBus?: ChangeBus;
   /** Keeps one session's handlers apart. @default an in-process KeyedLock */
   lock?: SessionLock;
+  /** Sessions, changes and locks in this Redis (what is not given above). @default env REDIS_URL */
+  redisUrl?: string;
   /** What every upload zone's config starts from (set by the upload plugin). */
   zoneDefaults?: Partial<UploadConfig>;
   /** Signs the tokens of forms that post without JavaScript. @default env HYPERSTATE_SECRET, else random per process */

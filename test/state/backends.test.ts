@@ -3,103 +3,43 @@
 // session's counter keeps its value.
 
 import { afterAll, describe, expect, test } from "bun:test";
-import type { Subprocess } from "bun";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { chooseBackends } from "../../src/state/backends";
 import { KeyedLock } from "../../src/state/lock";
+import { RedisLock } from "../../src/state/redis-lock";
+import { RedisStore } from "../../src/state/redis-store";
 import { SqliteStore } from "../../src/state/sqlite-store";
 import { MemoryStore } from "../../src/state/store";
 import { MemoryChangeBus } from "../../src/stream/pubsub";
+import { RedisChangeBus } from "../../src/stream/redis-bus";
+import { increment, newSession, shownCount, startDemoProcess } from "../support/demo-process";
+import { freePort } from "../support/redis";
 
 const repo = path.join(import.meta.dir, "../..");
 const root = mkdtempSync(path.join(os.tmpdir(), "hs-backends-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-async function freePort(): Promise<number> {
-  const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
-  const port = probe.port!;
-  await probe.stop(true);
-  return port;
-}
-
-/** Starts `command` (a server on `port` with this data dir) and resolves once it has printed `times` start lines. */
-function startServer(command: string[], port: number, dataDir: string) {
-  const child = Bun.spawn(command, {
-    cwd: repo,
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", HYPERSTATE_DATA_DIR: dataDir },
-    stdout: "pipe",
-    stderr: "inherit",
-  });
-  let starts = 0;
-  const waiters: Array<() => void> = [];
-  void (async () => {
-    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    for (let read = await reader.read(); !read.done; read = await reader.read()) {
-      starts += read.value.split("hyperstate demo on").length - 1;
-      waiters.splice(0).forEach((wake) => wake());
-    }
-  })();
-  const started = async (times: number) => {
-    const end = Date.now() + 15_000;
-    while (starts < times) {
-      if (child.exitCode !== null || Date.now() > end) throw new Error("the demo server did not start");
-      await new Promise<void>((wake) => {
-        waiters.push(wake);
-        setTimeout(wake, 100);
-      });
-    }
-  };
-  return { child, started };
-}
-
-async function stop(child: Subprocess): Promise<void> {
-  child.kill();
-  await child.exited;
-}
-
-/** Clicks the counter's +1 `times` times as htmx would, for the session in `cookie`. */
-async function increment(base: string, cookie: string, times: number): Promise<void> {
-  for (let i = 0; i < times; i++) {
-    const response = await fetch(`${base}/_event/CounterState.increment`, {
-      method: "POST",
-      headers: { Cookie: cookie, "HX-Request": "true", "HX-Current-URL": `${base}/counter`, "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ "hs-args": "[1]" }),
-    });
-    expect(response.status).toBe(200);
-  }
-}
-
-async function shownCount(base: string, cookie: string): Promise<number> {
-  const html = await (await fetch(`${base}/counter`, { headers: { Cookie: cookie } })).text();
-  return Number(/<strong id="count"[^>]*>(-?\d+)<\/strong>/.exec(html)?.[1]);
-}
-
-async function newSession(base: string): Promise<string> {
-  const response = await fetch(`${base}/counter`);
-  return response.headers.get("Set-Cookie")!.split(";")[0]!;
+async function clickThreeTimes(base: string, cookie: string): Promise<void> {
+  for (let i = 0; i < 3; i++) expect((await increment(base, cookie)).status).toBe(200);
 }
 
 describe("default backends", () => {
   test(
     "a session's counter keeps its value when the server process restarts",
     async () => {
-      const dataDir = path.join(root, "restart");
-      const port = await freePort();
-      const base = `http://127.0.0.1:${port}`;
-      const first = startServer([process.execPath, "views/server.ts"], port, dataDir);
-      await first.started(1);
-      const cookie = await newSession(base);
-      await increment(base, cookie, 3);
-      await stop(first.child);
+      const env = { HYPERSTATE_DATA_DIR: path.join(root, "restart") };
+      const first = await startDemoProcess({ env });
+      const cookie = await newSession(first.base);
+      await clickThreeTimes(first.base, cookie);
+      await first.stop();
 
-      const second = startServer([process.execPath, "views/server.ts"], port, dataDir);
-      await second.started(1);
+      const second = await startDemoProcess({ env, port: first.port });
       try {
-        expect(await shownCount(base, cookie)).toBe(3);
+        expect(await shownCount(second.base, cookie)).toBe(3);
       } finally {
-        await stop(second.child);
+        await second.stop();
       }
     },
     30_000,
@@ -108,21 +48,18 @@ describe("default backends", () => {
   test(
     "a session's counter keeps its value when bun --watch reloads after a file changed",
     async () => {
-      const dataDir = path.join(root, "watch");
       const entry = path.join(root, "watch-entry.ts");
-      writeFileSync(entry, `import ${JSON.stringify(path.join(repo, "views/server.ts"))};\n`);
-      const port = await freePort();
-      const base = `http://127.0.0.1:${port}`;
-      const server = startServer([process.execPath, "--watch", entry], port, dataDir);
+      const importServer = `import ${JSON.stringify(path.join(repo, "views/server.ts"))};\n`;
+      writeFileSync(entry, importServer);
+      const server = await startDemoProcess({ env: { HYPERSTATE_DATA_DIR: path.join(root, "watch") }, args: ["--watch", entry] });
       try {
-        await server.started(1);
-        const cookie = await newSession(base);
-        await increment(base, cookie, 3);
-        writeFileSync(entry, `import ${JSON.stringify(path.join(repo, "views/server.ts"))};\n// edited\n`);
+        const cookie = await newSession(server.base);
+        await clickThreeTimes(server.base, cookie);
+        writeFileSync(entry, `${importServer}// edited\n`);
         await server.started(2);
-        expect(await shownCount(base, cookie)).toBe(3);
+        expect(await shownCount(server.base, cookie)).toBe(3);
       } finally {
-        await stop(server.child);
+        await server.stop();
       }
     },
     30_000,
@@ -137,11 +74,29 @@ describe("default backends", () => {
     await backends.sessionStore.close();
   });
 
-  test("what the options name is used as given", () => {
+  test("a Redis URL (option or REDIS_URL) puts sessions, changes and locks in Redis", async () => {
+    const url = `redis://127.0.0.1:${await freePort()}`;
+    const fromOption = chooseBackends({ redisUrl: url });
+    expect(fromOption.sessionStore).toBeInstanceOf(RedisStore);
+    expect(fromOption.changeBus).toBeInstanceOf(RedisChangeBus);
+    expect(fromOption.lock).toBeInstanceOf(RedisLock);
+    process.env.REDIS_URL = url;
+    const fromEnv = chooseBackends({ sessionStore: new MemoryStore() });
+    delete process.env.REDIS_URL;
+    expect(fromEnv.sessionStore).toBeInstanceOf(MemoryStore);
+    expect(fromEnv.changeBus).toBeInstanceOf(RedisChangeBus);
+    expect(fromEnv.lock).toBeInstanceOf(RedisLock);
+    for (const backends of [fromOption, fromEnv]) {
+      await Promise.all([backends.sessionStore.close(), backends.changeBus.close(), backends.lock.close()]);
+    }
+  });
+
+  test("what the options name is used as given", async () => {
     const given = { sessionStore: new MemoryStore(), changeBus: new MemoryChangeBus(), lock: new KeyedLock() };
     const backends = chooseBackends(given);
-    expect(backends).toEqual(given);
     expect(backends.sessionStore).toBe(given.sessionStore);
-    void given.sessionStore.close();
+    expect(backends.changeBus).toBe(given.changeBus);
+    expect(backends.lock).toBe(given.lock);
+    await given.sessionStore.close();
   });
 });

@@ -1,0 +1,132 @@
+import { RedisClient } from "bun";
+import { HttpError } from "./errors";
+
+/** Where a Redis URL came from, for messages: the env variable or the option. */
+export type RedisUrlSource = "REDIS_URL" | "the redisUrl option";
+
+/** Redis is away: the request changed nothing and may be retried. */
+export class RedisUnavailableError extends HttpError {
+  constructor(where: string, reason: string) {
+    super(503, `Redis at ${where} is unreachable (${reason}): nothing was saved, try again in a moment`, { "Retry-After": "1" });
+    this.name = "RedisUnavailableError";
+  }
+}
+
+const RETRY_MS = { first: 100, most: 2000 };
+/** Outages already logged, by URL, so four connections to one Redis log one line. */
+const reportedDown = new Set<string>();
+
+/**
+ * One Redis connection (Bun's client) that fails fast while Redis is away
+ * and comes back by itself. Bun's own reconnect queues or retries for about
+ * 30 s with every command waiting; here a command answers a 503 at once,
+ * and a fresh client is connected in the background until Redis answers.
+ */
+export class RedisConnection {
+  /** Names the server in messages: the source and the URL without its password. */
+  readonly where: string;
+  readonly #url: string;
+  readonly #onConnect?: (client: RedisClient) => Promise<void>;
+  #client?: RedisClient;
+  #reconnecting?: Promise<void>;
+  #retryMs = RETRY_MS.first;
+  #lastError = "not connected yet";
+  #closed = false;
+  readonly #firstAttempt = Promise.withResolvers<void>();
+  /** Settles once the first attempt to connect is over; rejects with a message naming the URL when it failed. */
+  readonly ready = this.#firstAttempt.promise;
+  #firstSettled = false;
+
+  /** `onConnect` runs on every new connection before it is used (a subscriber subscribes there). */
+  constructor(url: string, source: RedisUrlSource, onConnect?: (client: RedisClient) => Promise<void>) {
+    this.#url = url;
+    this.where = `${source} (${redact(url)})`;
+    this.#onConnect = onConnect;
+    // Nobody has to wait for the first attempt: a failure is logged and requests answer 503.
+    this.ready.then(
+      () => (this.#firstSettled = true),
+      () => (this.#firstSettled = true),
+    );
+    this.#reconnecting = this.#connectUntilUp();
+  }
+
+  /** Runs a raw command; while Redis is away, rejects at once with RedisUnavailableError. */
+  async send(command: string, args: string[]): Promise<any> {
+    // Right after start, wait for the first attempt (bounded by its connect timeout) rather than refuse.
+    if (!this.#firstSettled) await this.ready.catch(() => {});
+    const client = this.#client;
+    if (this.#closed) throw new Error(`The Redis connection to ${this.where} is closed`);
+    if (!client?.connected) {
+      this.#reconnect();
+      throw new RedisUnavailableError(this.where, this.#lastError);
+    }
+    try {
+      return await client.send(command, args);
+    } catch (error) {
+      if (!isConnectionError(error)) throw error;
+      this.#lastError = (error as Error).message;
+      this.#reconnect();
+      throw new RedisUnavailableError(this.where, this.#lastError);
+    }
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#client?.close();
+  }
+
+  #reconnect(): void {
+    this.#reconnecting ??= this.#connectUntilUp();
+  }
+
+  async #connectUntilUp(): Promise<void> {
+    let first = true;
+    while (!this.#closed) {
+      const client = new RedisClient(this.#url, { autoReconnect: false, enableOfflineQueue: false, connectionTimeout: 3000 });
+      try {
+        await client.connect();
+        await this.#onConnect?.(client);
+        if (this.#closed) return client.close();
+        client.onclose = (error) => {
+          if (this.#client !== client || this.#closed) return;
+          this.#lastError = error?.message ?? "connection closed";
+          this.#reconnect();
+        };
+        this.#client?.close();
+        this.#client = client;
+        this.#retryMs = RETRY_MS.first;
+        this.#reconnecting = undefined;
+        if (reportedDown.delete(this.#url)) console.error(`hyperstate: Redis at ${this.where} answers again`);
+        this.#firstAttempt.resolve();
+        return;
+      } catch (error) {
+        client.close();
+        this.#lastError = (error as Error).message;
+        if (first) this.#firstAttempt.reject(new RedisUnavailableError(this.where, this.#lastError));
+        first = false;
+        if (!reportedDown.has(this.#url)) {
+          reportedDown.add(this.#url);
+          console.error(`hyperstate: Redis at ${this.where} is unreachable (${this.#lastError}); requests answer 503 until it answers`);
+        }
+        await Bun.sleep(this.#retryMs);
+        this.#retryMs = Math.min(this.#retryMs * 2, RETRY_MS.most);
+      }
+    }
+  }
+}
+
+function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === "string" && code.startsWith("ERR_REDIS_CONNECTION");
+}
+
+/** The URL without a password, so it can be logged and shown. */
+export function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.href.replace(/\/$/, "");
+  } catch {
+    return "an unparsable URL";
+  }
+}
