@@ -15,14 +15,13 @@ export class HttpError extends Error {
 }
 
 /**
- * Any error that carries a 4xx status (ours or a parser's) becomes that
- * response, and so does a 503 (a backend such as Redis is away); the rest are 500.
+ * Every refusal is an HttpError (the upload, tus, multipart and backend
+ * errors extend it): a 4xx becomes that response, and so does a 503 (a
+ * backend such as Redis is away); the rest are 500.
  */
 export function errorResponse(error: unknown): Response {
-  const status = (error as { status?: unknown })?.status;
-  if (typeof status === "number" && ((status >= 400 && status < 500) || status === 503)) {
-    const extra = error instanceof HttpError ? error.headers : {};
-    return new Response((error as Error).message, { status, headers: { ...extra, "Content-Type": "text/plain; charset=utf-8" } });
+  if (error instanceof HttpError && ((error.status >= 400 && error.status < 500) || error.status === 503)) {
+    return new Response(error.message, { status: error.status, headers: { ...error.headers, "Content-Type": "text/plain; charset=utf-8" } });
   }
   console.error(error);
   return new Response("Internal server error: the server logged the details", { status: 500 });

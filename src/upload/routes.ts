@@ -36,10 +36,9 @@ export function uploadEndpoints(runtime: Runtime, options: Required<UploadOption
       try {
         return await receiveUpload(context, request, session);
       } catch (error) {
-        const status = (error as { status?: number }).status;
-        if (request.headers.get(HEADERS.script) === "true" || typeof status !== "number" || status >= 500) throw error;
+        if (request.headers.get(HEADERS.script) === "true" || !(error instanceof HttpError) || error.status >= 500) throw error;
         await request.body?.cancel().catch(() => {});
-        return documentWithError(runtime, session, returnUrl(request), (error as Error).message, status);
+        return documentWithError(runtime, session, returnUrl(request), error.message, error.status);
       }
     },
 

@@ -1,3 +1,5 @@
+import { HttpError } from "../../errors";
+
 /** One piece of an uploaded file, as a chunk handler receives it. */
 export interface UploadChunk {
   filename: string;
@@ -8,19 +10,17 @@ export interface UploadChunk {
 }
 
 /** Thrown into a handler's loop when its upload was cancelled; catch it to clean up. */
-export class UploadCancelledError extends Error {
-  readonly status = 409;
+export class UploadCancelledError extends HttpError {
   constructor(message = "The upload was cancelled") {
-    super(message);
+    super(409, message);
     this.name = "UploadCancelledError";
   }
 }
 
 /** Refuses bytes when the handler stopped reading before the upload ended. */
-export class HandlerStoppedReadingError extends Error {
-  readonly status = 422;
+export class HandlerStoppedReadingError extends HttpError {
   constructor(reason: string) {
-    super(reason);
+    super(422, reason);
     this.name = "HandlerStoppedReadingError";
   }
 }

@@ -5,12 +5,13 @@
 
 // ---------------------------------------------------------------- errors
 
-export class MultipartError extends Error {
-  status: number;
+import { HttpError } from "../../errors";
+
+export class MultipartError extends HttpError {
   constructor(message: string, status = 400, options?: ErrorOptions) {
-    super(message, options);
+    super(status, message);
+    if (options?.cause !== undefined) this.cause = options.cause;
     this.name = "MultipartError";
-    this.status = status;
   }
 }
 

@@ -3,6 +3,7 @@
 // runs again on every request. Pure (no node:, no Bun, no DOM): the browser
 // script imports this file.
 
+import { HttpError } from "../../errors";
 import { REJECTION_CODES, type FileRejection, type RejectionCode, type UploadConfig } from "../../protocol";
 import { sniffedAliases } from "./sniff";
 
@@ -282,15 +283,13 @@ const STATUS_FOR_CODE: Record<RejectionCode, number> = {
 export const statusForCode = (code: RejectionCode): number => STATUS_FOR_CODE[code];
 
 /** A file the server refuses; the HTTP edge answers with `status` and the message. */
-export class UploadLimitError extends Error {
-  readonly status: number;
+export class UploadLimitError extends HttpError {
   readonly code: RejectionCode;
   readonly fileName: string;
 
   constructor(fileName: string, error: FileError) {
-    super(fileName === "" ? error.message : `${fileName}: ${error.message}`);
+    super(statusForCode(error.code), fileName === "" ? error.message : `${fileName}: ${error.message}`);
     this.name = "UploadLimitError";
-    this.status = statusForCode(error.code);
     this.code = error.code;
     this.fileName = fileName;
   }

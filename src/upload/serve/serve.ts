@@ -6,16 +6,14 @@
 import type { Stats } from "node:fs";
 import { realpath, stat } from "node:fs/promises";
 import path from "node:path";
+import { HttpError } from "../../errors";
 import { isPathInsideDirectory } from "../storage/paths";
 
 // ---------------------------------------------------------------- errors
 
-export class UploadServeError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
+export class UploadServeError extends HttpError {
+  constructor(message: string, status: number) {
+    super(status, message);
     this.name = "UploadServeError";
   }
 }

@@ -23,7 +23,7 @@ import {
 import { isComplete, offsetCheckpointer, TusStore, type TusSink, type TusUploadInfo } from "./store";
 
 export interface TusHooks {
-  /** Before anything is stored: validate (throw a `{ status, message }` error to refuse, e.g. 413/415/422/403) and return the owner data to persist. */
+  /** Before anything is stored: validate (throw an HttpError to refuse, e.g. 413/415/422/403) and return the owner data to persist. */
   onCreate(request: Request, upload: { length: number; metadata: Record<string, string> }): Promise<Record<string, string>>;
   /** Every request on an existing upload: throw to refuse (answer 404 for someone else's upload, so ids do not leak). */
   authorize?(request: Request, info: TusUploadInfo): void | Promise<void>;

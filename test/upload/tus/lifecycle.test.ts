@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { HttpError } from "../../../src/errors";
 import { createTusHandler, type TusUploadInfo } from "../../../src/upload/tus";
 import {
   BASE_PATH,
@@ -180,7 +181,7 @@ describe("hooks", () => {
   test("onCreate refusing with a status answers with that status and message, and stores nothing", async () => {
     fixture = tusFixture({
       onCreate: async () => {
-        throw Object.assign(new Error("Only images are accepted here"), { status: 415 });
+        throw new HttpError(415, "Only images are accepted here");
       },
     });
     const response = await fixture.tus.handle(tusRequest("POST", BASE_PATH, { "Upload-Length": "5" }));
@@ -199,7 +200,7 @@ describe("hooks", () => {
     fixture = tusFixture({
       onCreate: async (request) => ({ session: request.headers.get("X-Session") ?? "" }),
       authorize: (request, info) => {
-        if (request.headers.get("X-Session") !== info.owner.session) throw Object.assign(new Error("No such upload"), { status: 404 });
+        if (request.headers.get("X-Session") !== info.owner.session) throw new HttpError(404, "No such upload");
       },
     });
     const location = await createUpload(fixture.tus, 5, { "X-Session": "alice" });
@@ -227,7 +228,7 @@ describe("hooks", () => {
   test("onComplete refusing answers with its status", async () => {
     fixture = tusFixture({
       onComplete: async () => {
-        throw Object.assign(new Error("The file is not a valid PNG"), { status: 422 });
+        throw new HttpError(422, "The file is not a valid PNG");
       },
     });
     const location = await createUpload(fixture.tus, 3);

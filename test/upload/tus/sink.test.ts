@@ -2,6 +2,7 @@
 
 import { afterEach, describe, expect, test } from "bun:test";
 import { statSync } from "node:fs";
+import { HttpError } from "../../../src/errors";
 import type { TusSink, TusUploadInfo } from "../../../src/upload/tus";
 import {
   brokenStream,
@@ -63,7 +64,7 @@ describe("a custom sink", () => {
     fixture = tusFixture({
       sinkFor: () => ({
         async write() {
-          if (++writes === 2) throw Object.assign(new Error("The handler stopped reading this file"), { status: 422 });
+          if (++writes === 2) throw new HttpError(422, "The handler stopped reading this file");
         },
       }),
     });
