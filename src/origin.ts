@@ -1,4 +1,5 @@
 import { HttpError } from "./errors";
+import { isValidCsrfToken } from "./state/session";
 
 /**
  * Refuses a state-changing request that another site made the browser send.
@@ -36,4 +37,11 @@ export function asBrowserSent(request: Request): Request {
     url.port = hostMatch[2] ?? "";
   }
   return new Request(url, request);
+}
+
+/** A form posted without JavaScript must carry its page's token for this session. */
+export function refuseForeignForm(secret: string, sessionId: string, token: unknown): void {
+  if (!isValidCsrfToken(secret, sessionId, token)) {
+    throw new HttpError(403, "This form has expired or did not come from this site: reload the page and try again");
+  }
 }

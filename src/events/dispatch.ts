@@ -1,8 +1,8 @@
-import { HttpError } from "../errors";
-import { ACTIONS_EVENT, FIELDS, HEADERS } from "../protocol";
-import { HTML_HEADERS } from "../render/shell";
-import type { EventOutcome, Runtime, Session } from "../runtime";
-import { isValidCsrfToken } from "../state/session";
+import { parseArgs } from "../args";
+import { refuseForeignForm } from "../origin";
+import { FIELDS, HEADERS } from "../protocol";
+import { nativeAnswer, scriptAnswer } from "../render/answers";
+import type { Runtime, Session } from "../runtime";
 import { readForm } from "./request";
 
 /**
@@ -14,106 +14,10 @@ export async function dispatchEvent(runtime: Runtime, request: Request, session:
   const form = await readForm(request);
   const args = parseArgs(form.get(FIELDS.args));
   const fromHtmx = request.headers.get(HEADERS.script) === "true";
-  if (!fromHtmx) refuseForeignForm(runtime, session, form.get(FIELDS.csrf));
+  if (!fromHtmx) refuseForeignForm(runtime.secret, session.id, form.get(FIELDS.csrf));
   const tabId = request.headers.get(HEADERS.tab) ?? undefined;
   const outcome = await runtime.runEvent(session.id, name, args, { tabId });
   if (!fromHtmx) return nativeAnswer(runtime, request, session, form.get(FIELDS.returnTo), outcome);
   return scriptAnswer(runtime, request, session, outcome);
 }
 
-/** A form posted without JavaScript must carry its page's token for this session. */
-export function refuseForeignForm(runtime: Runtime, session: Session, token: unknown): void {
-  if (!isValidCsrfToken(runtime.secret, session.id, token)) {
-    throw new HttpError(403, "This form has expired or did not come from this site: reload the page and try again");
-  }
-}
-
-/**
- * The answer to the client script: the page's re-rendered root, with client
- * actions in a header htmx dispatches as a DOM event. A page the app renders
- * itself (an upload form on an existing site) has no root to swap: it is
- * reloaded instead.
- */
-export async function scriptAnswer(runtime: Runtime, request: Request, session: Session, outcome: EventOutcome): Promise<Response> {
-  const page = pageUrl(request);
-  const ownPage = runtime.hasPage(page.pathname);
-  const html = ownPage ? await runtime.renderPage(session.id, page, outcome.error) : "";
-  const headers = new Headers(HTML_HEADERS);
-  const redirect = outcome.actions.find((action) => action.type === "redirect");
-  if (redirect || !ownPage) headers.set(HEADERS.redirect, redirect?.url ?? page.pathname + page.search);
-  if (outcome.actions.length) headers.set(HEADERS.trigger, asciiJson({ [ACTIONS_EVENT]: outcome.actions }));
-  // A failed handler still answers with the page (state as it was) and its message.
-  if (outcome.error && !ownPage) return new Response(outcome.error, { status: 500, headers: { "Content-Type": "text/plain; charset=utf-8" } });
-  return new Response(html, { status: outcome.error ? 500 : 200, headers });
-}
-
-/**
- * The answer to a form posted without JavaScript: 303 back to the page it
- * came from (a local path only, never another site). When the handler
- * failed, that page at once with its message, so a failure never passes
- * for a success.
- */
-export async function nativeAnswer(runtime: Runtime, request: Request, session: Session, returnTo: unknown, outcome: EventOutcome): Promise<Response> {
-  const redirect = outcome.actions.find((action) => action.type === "redirect");
-  const target = localPath(request, redirect?.url) ?? localPath(request, returnTo) ?? localPath(request, refererPath(request)) ?? "/";
-  if (!outcome.error) return new Response(null, { status: 303, headers: { Location: target } });
-  return documentWithError(runtime, session, new URL(target, request.url), outcome.error, 500);
-}
-
-/** A page of the app with a message on top, or the message alone for a page the app does not render. */
-export async function documentWithError(runtime: Runtime, session: Session, page: URL, message: string, status: number): Promise<Response> {
-  if (!runtime.hasPage(page.pathname)) return new Response(message, { status, headers: { ...HTML_HEADERS, "Content-Type": "text/plain; charset=utf-8" } });
-  return new Response(await runtime.renderDocument(session.id, page, message), { status, headers: HTML_HEADERS });
-}
-
-/** The page an htmx request came from (htmx sends its URL), else the Referer. */
-export function pageUrl(request: Request): URL {
-  const current = request.headers.get("HX-Current-URL") ?? request.headers.get("Referer");
-  if (!current) throw new HttpError(400, "Missing HX-Current-URL: events are sent by the page that shows them");
-  try {
-    return new URL(current);
-  } catch {
-    throw new HttpError(400, "HX-Current-URL is not a URL");
-  }
-}
-
-/**
- * The handler's arguments: a JSON array. Keys that could reach an object's
- * prototype are dropped while parsing.
- */
-export function parseArgs(raw: unknown): unknown[] {
-  if (raw === null || raw === undefined || raw === "") return [];
-  if (typeof raw !== "string") throw new HttpError(400, `${FIELDS.args} must be a JSON array`);
-  let args: unknown;
-  try {
-    args = JSON.parse(raw, (key, value) => (key === "__proto__" || key === "constructor" || key === "prototype" ? undefined : value));
-  } catch {
-    throw new HttpError(400, `${FIELDS.args} is not valid JSON`);
-  }
-  if (!Array.isArray(args)) throw new HttpError(400, `${FIELDS.args} must be a JSON array`);
-  return args;
-}
-
-/** A path on this site, or undefined: browsers drop tabs and newlines, so "/\t/evil" would mean "//evil". */
-function localPath(request: Request, value: unknown): string | undefined {
-  if (typeof value !== "string" || !value.startsWith("/") || /[\\\u0000-\u001f]/.test(value)) return undefined;
-  const own = new URL(request.url);
-  const target = new URL(value, own);
-  return target.origin === own.origin ? target.pathname + target.search + target.hash : undefined;
-}
-
-function refererPath(request: Request): string | undefined {
-  const referer = request.headers.get("Referer");
-  if (!referer) return undefined;
-  try {
-    const url = new URL(referer);
-    return url.origin === new URL(request.url).origin ? url.pathname + url.search : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** JSON with every non-ASCII character escaped, so it can travel in a header. */
-export function asciiJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}

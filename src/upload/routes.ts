@@ -1,4 +1,4 @@
-import { documentWithError } from "../events/dispatch";
+import { documentWithError } from "../render/answers";
 import { HttpError } from "../errors";
 import { HEADERS, UPLOAD_PARAMS } from "../protocol";
 import type { Runtime, Session } from "../runtime";

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { Window } from "happy-dom";
-import { uploadActionText } from "../../src/events/attributes";
+import { uploadActionText } from "../../src/upload/zone/signing";
 import { clearSelectedFiles, events } from "../../src/events/refs";
 import { withRenderScope } from "../../src/render/context";
 import { isSigned } from "../../src/state/session";

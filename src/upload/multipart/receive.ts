@@ -1,4 +1,5 @@
-import { nativeAnswer, refuseForeignForm, scriptAnswer } from "../../events/dispatch";
+import { refuseForeignForm } from "../../origin";
+import { nativeAnswer, scriptAnswer } from "../../render/answers";
 import { HttpError } from "../../errors";
 import { FIELDS, HEADERS, UPLOAD_PARAMS, type UploadConfig, type UploadFilesMarker } from "../../protocol";
 import type { Runtime, Session } from "../../runtime";
@@ -60,7 +61,7 @@ export async function receiveUpload(context: UploadContext, request: Request, se
       onProgress: (stored) => progress?.stored(stored),
       onFileStart(info, fields) {
         // A form posted without JavaScript proves it came from our page with its token.
-        if (!fromScript) refuseForeignForm(runtime, session, fields.get(FIELDS.csrf)?.[0]);
+        if (!fromScript) refuseForeignForm(runtime.secret, session.id, fields.get(FIELDS.csrf)?.[0]);
         admission ??= admit(fields.get(FIELDS.config)?.[0]);
         return { maxFileSize: admission.checkStart({ name: info.fileName, type: info.contentType }, info.index + 1).maxSize };
       },

@@ -1,5 +1,5 @@
-import { uploadActionText } from "../../events/attributes";
-import { parseArgs } from "../../events/dispatch";
+import { parseArgs } from "../../args";
+import { uploadActionText } from "./signing";
 import { HttpError } from "../../errors";
 import type { UploadFilesMarker } from "../../protocol";
 import type { Runtime } from "../../runtime";

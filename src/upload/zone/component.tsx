@@ -1,5 +1,5 @@
 import Html, { type Children } from "@kitajs/html";
-import { findUploadMarker, uploadAction, uploadFormId } from "../../events/attributes";
+import { findUploadMarker, uploadAction, uploadFormId } from "./signing";
 import type { EventRef } from "../../events/refs";
 import { ATTRS, FIELDS, ROUTES, UPLOAD_PARAMS, type FileRejection, type UploadConfig } from "../../protocol";
 import { currentRenderScope } from "../../render/context";
