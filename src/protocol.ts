@@ -13,6 +13,15 @@ export const ROUTES = {
   client: "/_hyperstate", // static assets: client script, htmx
 } as const;
 
+/** The framework's files under ROUTES.client. */
+export const ASSETS = {
+  htmx: "htmx.js",
+  client: "hyperstate.js",
+  css: "hyperstate.css",
+  /** The module worker that hashes tus chunks. */
+  hashWorker: "hash-worker.js",
+} as const;
+
 // ---------------------------------------------------------------- headers
 
 export const HEADERS = {

@@ -1,6 +1,7 @@
 // The plugin as a whole, through app.handle: sessions, pages and assets.
 
 import { describe, expect, test } from "bun:test";
+import { createHash } from "node:crypto";
 import { Elysia } from "elysia";
 import { hyperstate } from "../src/app";
 import { events } from "../src/events/refs";
@@ -181,6 +182,19 @@ describe("assets", () => {
     const response = await newApp().handle(new Request("http://localhost/_hyperstate/hyperstate.js"));
     expect(response.status).toBe(200);
     expect((await response.text()).length).toBeGreaterThan(500);
+  });
+
+  test("serves the checksum worker, which answers a chunk with its SHA-256 in base64, as Upload-Checksum wants it", async () => {
+    const response = await newApp().handle(new Request("http://localhost/_hyperstate/hash-worker.js"));
+    expect(response.headers.get("Content-Type")).toStartWith("text/javascript");
+    const worker = new Worker(URL.createObjectURL(new Blob([await response.text()], { type: "text/javascript" })));
+    try {
+      const answer = new Promise<unknown>((resolve) => worker.addEventListener("message", (event) => resolve(event.data)));
+      worker.postMessage({ id: 7, chunk: new Blob(["0123"]) });
+      expect(await answer).toEqual({ id: 7, digest: createHash("sha256").update("0123").digest("base64") });
+    } finally {
+      worker.terminate();
+    }
   });
 
   test("an asset name it does not know is 404, not a file read", async () => {

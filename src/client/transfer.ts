@@ -3,6 +3,7 @@
 // browser-side progress display will need.
 
 import {
+  ASSETS,
   ATTRS,
   FIELDS,
   HEADERS,
@@ -100,6 +101,7 @@ export class Transfers {
       signature: param(UPLOAD_PARAMS.signature),
       config: config?.value ?? null,
       chunkSize,
+      hashWorker: `${ROUTES.client}/${ASSETS.hashWorker}`,
       headers: scriptHeaders(),
     };
     this.#start(id, controller, files);

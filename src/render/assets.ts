@@ -1,12 +1,17 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { ASSETS } from "../protocol";
 
 const require = createRequire(import.meta.url);
 const htmxDist = join(dirname(require.resolve("htmx.org/package.json")), "dist");
 const publicDir = join(import.meta.dir, "..", "..", "public");
-const clientEntry = join(import.meta.dir, "..", "client", "index.ts");
-
-const CLIENT_ENTRY = "hyperstate.js";
+const clientDir = join(import.meta.dir, "..", "client");
+/** The client's entry points: the name each is served under, by the name Bun gives its output. */
+const CLIENT_ENTRIES: Record<string, { source: string; served: string }> = {
+  "index.js": { source: join(clientDir, "index.ts"), served: ASSETS.client },
+  "hash-worker.js": { source: join(clientDir, "tus", "hash-worker.ts"), served: ASSETS.hashWorker },
+};
+const isClientEntry = (name: string) => Object.values(CLIENT_ENTRIES).some((entry) => entry.served === name);
 /** The names Bun gives the client's lazily loaded chunks. */
 const CLIENT_CHUNK = /^chunk-[a-z0-9]+\.js$/;
 
@@ -14,12 +19,11 @@ const CLIENT_CHUNK = /^chunk-[a-z0-9]+\.js$/;
 const SOURCES: Record<string, () => Promise<Blob>> = {
   // One file: htmx starts itself on a timer when it runs after parsing, and
   // an extension loaded by a second script could arrive after that timer.
-  "htmx.js": async () => {
+  [ASSETS.htmx]: async () => {
     const [core, sse] = await Promise.all(["htmx.min.js", "ext/hx-sse.min.js"].map((name) => Bun.file(join(htmxDist, name)).text()));
     return new Blob([core, "\n", sse], { type: "text/javascript" });
   },
-  "hyperstate.css": async () => Bun.file(join(publicDir, "hyperstate.css")),
-  [CLIENT_ENTRY]: async () => (await clientFiles()).get(CLIENT_ENTRY)!,
+  [ASSETS.css]: async () => Bun.file(join(publicDir, ASSETS.css)),
 };
 
 const built = new Map<string, Promise<{ body: ArrayBuffer; etag: string }>>();
@@ -27,9 +31,9 @@ const built = new Map<string, Promise<{ body: ArrayBuffer; etag: string }>>();
 /** Serves one asset, built or read once per process and then kept in memory. */
 export async function serveAsset(name: string, request: Request): Promise<Response> {
   let source = SOURCES[name];
-  if (!source && CLIENT_CHUNK.test(name)) {
-    const chunk = (await clientFiles()).get(name);
-    if (chunk) source = async () => chunk;
+  if (!source && (isClientEntry(name) || CLIENT_CHUNK.test(name))) {
+    const file = (await clientFiles()).get(name);
+    if (file) source = async () => file;
   }
   if (!source) return new Response("Not found", { status: 404 });
   let asset = built.get(name);
@@ -53,7 +57,7 @@ export async function serveAsset(name: string, request: Request): Promise<Respon
 
 let clientBuild: Promise<Map<string, Blob>> | undefined;
 
-/** The client script and its chunks, by the name the page asks for. */
+/** The client script, its worker and its chunks, by the name the page asks for. */
 function clientFiles(): Promise<Map<string, Blob>> {
   if (!clientBuild) {
     clientBuild = buildClient();
@@ -67,7 +71,8 @@ function clientFiles(): Promise<Map<string, Blob>> {
 // one starts. Without module preload, Bun adds no loader code to the entry.
 export async function buildClient(): Promise<Map<string, Blob>> {
   const result = await Bun.build({
-    entrypoints: [clientEntry],
+    entrypoints: Object.values(CLIENT_ENTRIES).map((entry) => entry.source),
+    naming: { entry: "[name].[ext]", chunk: "chunk-[hash].[ext]" },
     minify: true,
     target: "browser",
     format: "esm",
@@ -75,8 +80,11 @@ export async function buildClient(): Promise<Map<string, Blob>> {
     modulePreload: false,
   });
   if (!result.success) throw new AggregateError(result.logs, "The client script failed to build");
-  // Output paths are "./index.js" and "./chunk-<hash>.js"; the entry imports chunks by those names.
+  // Output paths are "./index.js", "./hash-worker.js" and "./chunk-<hash>.js"; the entry imports chunks by those names.
   return new Map(
-    result.outputs.map((output) => [output.kind === "entry-point" ? CLIENT_ENTRY : output.path.replace("./", ""), output]),
+    result.outputs.map((output) => {
+      const file = output.path.replace("./", "");
+      return [output.kind === "entry-point" ? CLIENT_ENTRIES[file]!.served : file, output];
+    }),
   );
 }

@@ -1,5 +1,5 @@
 import Html from "@kitajs/html";
-import { ATTRS, ROOT_ID, ROUTES } from "../protocol";
+import { ASSETS, ATTRS, ROOT_ID, ROUTES } from "../protocol";
 
 export interface ShellProps {
   title: string;
@@ -18,10 +18,10 @@ const asset = (name: string) => `${ROUTES.client}/${name}`;
 export function HeadTags(): JSX.Element {
   return (
     <>
-      <link rel="stylesheet" href={asset("hyperstate.css")} />
-      <script src={asset("htmx.js")} defer></script>
+      <link rel="stylesheet" href={asset(ASSETS.css)} />
+      <script src={asset(ASSETS.htmx)} defer></script>
       {/* A module (deferred, and run in order after htmx) so it can import() its chunks. */}
-      <script src={asset("hyperstate.js")} type="module"></script>
+      <script src={asset(ASSETS.client)} type="module"></script>
     </>
   );
 }

@@ -156,6 +156,8 @@ export class FakeXhr {
   url = "";
   headers: Record<string, string> = {};
   body: any = null;
+  /** A Blob body's bytes, once a FakeTusServer has read them. */
+  sentBytes: Uint8Array | null = null;
   timeout = 0;
   status = 0;
   statusText = "";
@@ -176,7 +178,7 @@ export class FakeXhr {
   setRequestHeader(name: string, value: string) {
     this.headers[name] = value;
   }
-  send(body: FormData | ArrayBuffer | null) {
+  send(body: FormData | Blob | null) {
     this.body = body;
     FakeXhr.onSend?.(this);
   }

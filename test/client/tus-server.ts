@@ -27,7 +27,9 @@ export class FakeTusServer {
     FakeXhr.onSend = (request) => {
       if (!request.url.includes("/_tus")) return;
       this.requests.push(request);
-      setTimeout(() => {
+      setTimeout(async () => {
+        // The script sends chunks as slices of the file; read them as a server would.
+        if (request.body instanceof Blob) request.sentBytes = new Uint8Array(await request.body.arrayBuffer());
         const reply = this.override(request);
         if (reply === "hold") this.held.push(request);
         else this.answer(request, reply);
@@ -75,7 +77,7 @@ export class FakeTusServer {
     }
     if (request.method === "PATCH") {
       if (Number(request.headers["Upload-Offset"]) !== upload.bytes.length) return { status: 409, text: "Offset mismatch" };
-      const chunk = new Uint8Array(request.body as ArrayBuffer);
+      const chunk = request.sentBytes!;
       const [algorithm, sum] = request.headers["Upload-Checksum"]!.split(" ");
       if (algorithm !== "sha256" || createHash("sha256").update(chunk).digest("base64") !== sum) {
         return { status: 460, text: "Checksum mismatch" };

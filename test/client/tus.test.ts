@@ -97,7 +97,7 @@ test("sends a file in chunks of chunkSize, each with its offset and the SHA-256 
 
   const patches = server.sent("PATCH");
   expect(patches.map((patch) => patch.headers["Upload-Offset"])).toEqual(["0", "4", "8"]);
-  expect(patches.map((patch) => new TextDecoder().decode(patch.body))).toEqual(["0123", "4567", "89"]);
+  expect(patches.map((patch) => new TextDecoder().decode(patch.sentBytes!))).toEqual(["0123", "4567", "89"]);
   expect(patches.map((patch) => patch.headers["Upload-Checksum"])).toEqual([
     `sha256 ${sha256("0123")}`,
     `sha256 ${sha256("4567")}`,
@@ -105,6 +105,19 @@ test("sends a file in chunks of chunkSize, each with its offset and the SHA-256 
   ]);
   expect(patches[0]!.headers).toMatchObject({ "Content-Type": "application/offset+octet-stream", "Tus-Resumable": "1.0.0" });
   expect(server.text(server.sent("POST")[0]!.responseHeaders.location!)).toBe("0123456789");
+});
+
+test("sends each chunk as a slice of the picked file, which the browser streams from disk, not as a copy in memory", async () => {
+  start({ chunkSize: 4 });
+  pick([textFile("digits.txt", "0123456789")]);
+  submitUpload();
+  await until(() => server.sent("PATCH").length === 3 && server.complete(), "the upload");
+
+  expect(server.sent("PATCH").map((patch) => [patch.body instanceof Blob, patch.body instanceof ArrayBuffer])).toEqual([
+    [true, false],
+    [true, false],
+    [true, false],
+  ]);
 });
 
 test("never sends more than three files at once", async () => {

@@ -95,6 +95,20 @@ async function newPage(context: BrowserContext, pathname: string): Promise<Page>
   return page;
 }
 
+/**
+ * Slows this page's uploads to `bytesPerSecond`, as a slow uplink would.
+ * `setOffline` takes the network away through the same emulation (a second
+ * one, such as context.setOffline, would not reach requests slowed by this).
+ */
+export async function throttleUploads(context: BrowserContext, page: Page, bytesPerSecond: number) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  const emulate = (offline: boolean) =>
+    cdp.send("Network.emulateNetworkConditions", { offline, latency: 0, downloadThroughput: -1, uploadThroughput: bytesPerSecond });
+  await emulate(false);
+  return { setOffline: emulate };
+}
+
 /** The files under a folder, sub-folders' included (not the folders), for "nothing was left here" checks. */
 export function filesIn(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })

@@ -3,8 +3,8 @@
 // and leaves no bytes behind.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { BrowserContext, Page } from "playwright-core";
-import { filesIn, openStreamingPage, randomBytes, startDemo, TIMEOUT, withContext, writeFixture, type Demo } from "./upload-demo";
+import type { Page } from "playwright-core";
+import { filesIn, openStreamingPage, randomBytes, startDemo, throttleUploads, TIMEOUT, withContext, writeFixture, type Demo } from "./upload-demo";
 
 const LARGE_SIZE = 60 * 1024 * 1024;
 
@@ -19,18 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await demo?.stop();
 });
-
-/** Slows this page's uploads to `bytesPerSecond`, as a slow uplink would. */
-async function throttleUploads(context: BrowserContext, page: Page, bytesPerSecond: number): Promise<void> {
-  const cdp = await context.newCDPSession(page);
-  await cdp.send("Network.enable");
-  await cdp.send("Network.emulateNetworkConditions", {
-    offline: false,
-    latency: 0,
-    downloadThroughput: -1,
-    uploadThroughput: bytesPerSecond,
-  });
-}
 
 /** Records every value the progress bar takes from now on, morphs included. */
 async function recordProgressValues(page: Page): Promise<void> {

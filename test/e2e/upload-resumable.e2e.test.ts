@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchBrowser } from "./browser";
-import { randomBytes } from "./upload-demo";
+import { randomBytes, throttleUploads } from "./upload-demo";
 
 const MiB = 1024 * 1024;
 const TIMEOUT = 60_000;
@@ -83,17 +83,22 @@ async function until(check: () => boolean, what: string, timeoutMs: number, zone
   }
 }
 
-/** A page of a fresh context, once the client script runs and its stream is open. */
-async function openPage(pathname: string): Promise<{ context: BrowserContext; page: Page }> {
+/**
+ * A page of a fresh context, once the client script runs and its stream is
+ * open. Its uploads are slowed to `bytesPerSecond`: on loopback a browser
+ * sends 100 MiB in about a second, faster than a test can act in the middle.
+ */
+async function openPage(pathname: string, bytesPerSecond: number) {
   const context = await browser.newContext();
   context.setDefaultTimeout(TIMEOUT);
   const page = await context.newPage();
   page.on("pageerror", (error) => console.error(`page error on ${pathname}:`, error));
+  const network = await throttleUploads(context, page, bytesPerSecond);
   const connected = page.waitForResponse((response) => new URL(response.url()).pathname === "/_stream");
   await page.goto(base + pathname);
   await connected;
   await page.waitForFunction(() => document.documentElement.classList.contains("hs-js"));
-  return { context, page };
+  return { context, page, network };
 }
 
 /** The size of `file` on disk, 0 while it does not exist. */
@@ -117,7 +122,7 @@ test(
     const before = new Set(tusFiles());
     const source = fixture("offline.bin", 100 * MiB);
     const written = path.join(uploadDir, "stream", "offline.bin");
-    const { context, page } = await openPage("/chunked");
+    const { context, page, network } = await openPage("/chunked", 30 * MiB);
     try {
       const failed = countFailedTusRequests(page);
       await page.locator("#large_upload-input").setInputFiles(source.file);
@@ -125,9 +130,9 @@ test(
 
       const zone = { page, id: "large_upload" };
       await until(() => sizeOf(written) >= 16 * MiB, "the first 16 MiB", TIMEOUT, zone);
-      await context.setOffline(true);
+      await network.setOffline(true);
       await Bun.sleep(2000);
-      await context.setOffline(false);
+      await network.setOffline(false);
       expect(sizeOf(written)).toBeLessThan(100 * MiB);
 
       await until(() => sizeOf(written) === 100 * MiB, "the whole file", TIMEOUT, zone);
@@ -149,7 +154,7 @@ test(
     const before = new Set(tusFiles());
     const source = fixture("cancelled.bin", 60 * MiB);
     const written = path.join(uploadDir, "stream", "cancelled.bin");
-    const { context, page } = await openPage("/chunked");
+    const { context, page } = await openPage("/chunked", 10 * MiB);
     try {
       await page.locator("#large_upload-input").setInputFiles(source.file);
       await page.getByRole("button", { name: "Upload Large Files" }).click();
@@ -180,7 +185,7 @@ test(
     const before = new Set(tusFiles());
     const source = fixture("restart.bin", 64 * MiB);
     const saved = path.join(uploadDir, "restart.bin");
-    const { context, page } = await openPage("/basic");
+    const { context, page } = await openPage("/basic", 20 * MiB);
     try {
       await page.locator("#upload-input").setInputFiles(source.file);
       await page.getByRole("button", { name: "Upload", exact: true }).click();

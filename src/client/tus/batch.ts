@@ -8,6 +8,7 @@
 // DOM and the upload URL, and hands over plain values and the protocol's names.
 
 import type { TUS_METADATA } from "../../protocol";
+import { startHasher } from "./checksum";
 import { type TusUpload, sendFile } from "./file-upload";
 import { encodeMetadata, offsetOf, randomId, tusRequest, TusFailure } from "./http";
 import { forgetEntry, loadEntry, saveEntry } from "./resume-store";
@@ -29,6 +30,8 @@ export interface TusJob {
   /** The form's signed limits. */
   config: string | null;
   chunkSize?: number;
+  /** The checksum worker's script: ROUTES.client + "/hash-worker.js". */
+  hashWorker?: string;
   /** Sent with every request: HX-Request and HS-Tab. */
   headers: Record<string, string>;
 }
@@ -45,13 +48,14 @@ export async function uploadOverTus(job: TusJob, signal: AbortSignal): Promise<v
   const onCancel = () => stop.abort(signal.reason);
   signal.addEventListener("abort", onCancel);
   const uploads: TusUpload[] = [];
+  const hasher = startHasher(job.hashWorker);
   try {
     uploads.push(...((await findLeftUploads(job, stop.signal)) ?? []));
     if (uploads.length === 0) await createUploads(job, uploads, stop.signal);
     const queue = [...uploads];
     const worker = async () => {
       for (let upload; (upload = queue.shift()); ) {
-        await sendFile(upload, job.chunkSize || DEFAULT_CHUNK_SIZE, job.headers, stop.signal);
+        await sendFile(upload, job.chunkSize || DEFAULT_CHUNK_SIZE, job.headers, stop.signal, hasher.checksum);
       }
     };
     await Promise.all(Array.from({ length: PARALLEL_FILES }, worker));
@@ -62,6 +66,7 @@ export async function uploadOverTus(job: TusJob, signal: AbortSignal): Promise<v
     if (signal.aborted || !(error instanceof TusFailure && error.resumable)) discard(job, uploads);
     throw error;
   } finally {
+    hasher.close();
     signal.removeEventListener("abort", onCancel);
   }
 }

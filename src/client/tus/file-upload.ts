@@ -2,8 +2,13 @@
 // When a chunk does not arrive (no answer, a 5xx, a locked or conflicting
 // upload, a checksum mismatch), ask the server how much it has (HEAD) and go on
 // from there, after a pause that grows while nothing moves.
+//
+// A chunk is a slice of the file (a Blob), handed to XMLHttpRequest as it is:
+// the browser streams it from disk. Read into an ArrayBuffer it costs a copy
+// on the page's thread and stalls the page for hundreds of milliseconds.
 
-import { base64, offsetOf, tusRequest, TusFailure } from "./http";
+import type { Checksum } from "./checksum";
+import { offsetOf, tusRequest, TusFailure } from "./http";
 
 export interface TusUpload {
   file: File;
@@ -24,24 +29,33 @@ export async function sendFile(
   chunkSize: number,
   headers: Record<string, string>,
   signal: AbortSignal,
+  checksum: Checksum,
 ): Promise<void> {
+  const { file } = upload;
   let tries = 0;
   let synced = true; // whether upload.offset is what the server has
+  // The checksum of the chunk at `offset`, started while the previous chunk travels.
+  let ahead: { offset: number; checksum: Promise<string> } | undefined;
+  const checksumAt = (offset: number) => {
+    if (ahead?.offset !== offset) ahead = { offset, checksum: checksum(file.slice(offset, offset + chunkSize)) };
+    ahead.checksum.catch(() => {}); // awaited when its chunk is sent; a failure then is that chunk's
+    return ahead.checksum;
+  };
   for (;;) {
     let response: XMLHttpRequest;
     if (!synced) response = await tusRequest("HEAD", upload.url, headers, signal);
-    else if (upload.offset >= upload.file.size) return;
+    else if (upload.offset >= file.size) return;
     else {
-      const chunk = await upload.file.slice(upload.offset, upload.offset + chunkSize).arrayBuffer();
-      const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", chunk));
+      const end = Math.min(upload.offset + chunkSize, file.size);
       const patch = {
         ...headers,
         "Content-Type": "application/offset+octet-stream",
         "Upload-Offset": upload.offset,
         // Checksum extension: "Upload-Checksum: <algorithm> <Base64 encoded checksum>" of this request's body.
-        "Upload-Checksum": `sha256 ${base64(digest)}`,
+        "Upload-Checksum": `sha256 ${await checksumAt(upload.offset)}`,
       };
-      response = await tusRequest("PATCH", upload.url, patch, signal, chunk);
+      if (end < file.size) checksumAt(end);
+      response = await tusRequest("PATCH", upload.url, patch, signal, file.slice(upload.offset, end));
     }
     const { status } = response;
     const offset = offsetOf(response);

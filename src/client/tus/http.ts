@@ -26,7 +26,7 @@ export function tusRequest(
   url: string,
   headers: Record<string, string | number>,
   signal?: AbortSignal,
-  body: ArrayBuffer | null = null,
+  body: Blob | null = null,
 ): Promise<XMLHttpRequest> {
   return new Promise((resolve, reject) => {
     signal?.throwIfAborted();
