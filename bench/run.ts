@@ -5,6 +5,7 @@
 //   bun run bench multipart render      some of them
 //   bun run bench -- --rounds 1         fewer repeats (default 3, median reported)
 //   bun run bench tus -- --size 64      tus with a 64 MiB file (default 1 GiB)
+//   bun run bench browser -- --size 256 Chromium through /basic, one resumable size (default 256 MiB and 1 GiB)
 //
 // Servers run as child processes on 127.0.0.1 and are killed at the end;
 // temp files live in one folder under os.tmpdir(), removed at the end.
@@ -16,6 +17,7 @@ import { join } from "node:path";
 import { killAll, stopAll } from "./lib/children";
 import { benchContext, type Scenario } from "./lib/context";
 import { formatTable, machine, writeResults, type Row } from "./lib/report";
+import { browser } from "./scenarios/browser";
 import { events } from "./scenarios/events";
 import { multipart } from "./scenarios/multipart";
 import { render } from "./scenarios/render";
@@ -23,12 +25,12 @@ import { sse } from "./scenarios/sse";
 import { tus } from "./scenarios/tus";
 import { weight } from "./scenarios/weight";
 
-const SCENARIOS: Record<string, Scenario> = { multipart, tus, render, events, sse, weight };
+const SCENARIOS: Record<string, Scenario> = { multipart, tus, browser, render, events, sse, weight };
 
 const args = process.argv.slice(2);
 const roundsAt = args.indexOf("--rounds");
 const rounds = roundsAt === -1 ? 3 : Number(args[roundsAt + 1]);
-// Options that take a value; `--size` (MiB) is read by the tus scenario itself.
+// Options that take a value; `--size` (MiB) is read by the tus and browser scenarios themselves.
 const WITH_VALUE = new Set(["--rounds", "--size"]);
 const names = args.filter((arg, i) => !arg.startsWith("--") && !WITH_VALUE.has(args[i - 1] ?? ""));
 const unknown = names.filter((name) => !(name in SCENARIOS));
