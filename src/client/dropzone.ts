@@ -1,6 +1,8 @@
 // The upload zone as react-dropzone behaves: click or Enter/Space opens the
 // picker, files dragged over it mark it active, dropped or picked files go
-// to `receive`. Listeners sit on the document so morphed zones keep working.
+// to `receive`; so do files pasted (Ctrl/Cmd+V) while the zone has focus, or
+// anywhere on a page with one zone. Listeners sit on the document so morphed
+// zones keep working.
 
 import { ATTRS, type UploadConfig } from "../protocol";
 import { readJson } from "./page";
@@ -70,6 +72,14 @@ export function installDropzone(receive: ReceiveFiles, signal: AbortSignal): voi
     if (depth <= 0) endDrag(zone);
   });
 
+  on("paste", (event) => {
+    const files = [...(event.clipboardData?.files ?? [])];
+    const zone = files.length > 0 ? pasteTarget(event) : null;
+    if (!zone || configOf(zone).disabled) return;
+    event.preventDefault(); // the browser would paste the file's name or nothing
+    receive(zone, files);
+  });
+
   on("drop", (event) => {
     const zone = zoneOf(event);
     if (!carriesFiles(event) || (!zone && isFileInput(event.target))) return;
@@ -82,6 +92,16 @@ export function installDropzone(receive: ReceiveFiles, signal: AbortSignal): voi
 
 function zoneOf(event: Event): HTMLElement | null {
   return (event.target as Element).closest?.<HTMLElement>(`[${ATTRS.upload}]`) ?? null;
+}
+
+/** The zone that has focus, or the page's only zone unless the paste goes to a field of the page. */
+function pasteTarget(event: ClipboardEvent): HTMLElement | null {
+  const zone = zoneOf(event);
+  if (zone) return zone;
+  const target = event.target as HTMLElement;
+  if (target.isContentEditable || target.closest?.("input, textarea, select")) return null;
+  const zones = document.querySelectorAll<HTMLElement>(`[${ATTRS.upload}]`);
+  return zones.length === 1 ? zones[0]! : null;
 }
 
 function configOf(zone: Element): UploadConfig {

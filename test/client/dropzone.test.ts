@@ -5,6 +5,7 @@ import {
   drop,
   fileOf,
   listedNames,
+  message,
   registerDom,
   startPage,
   unregisterDom,
@@ -142,4 +143,55 @@ test("keeps working on a zone that a swap replaced", () => {
   $("#hs-form-upload1").innerHTML = $("#hs-form-upload1").innerHTML;
   drop([fileOf("a.txt", 1)]);
   expect(listedNames()).toEqual(["a.txt"]);
+});
+
+// ---------------------------------------------------------------- paste
+
+/** Ctrl/Cmd+V with files on the clipboard, on `target` (the focused element, as the browser sends it). */
+function paste(files: File[], target: Element = $("#upload1")): Event {
+  const event = new Event("paste", { bubbles: true, cancelable: true });
+  Object.defineProperty(event, "clipboardData", { value: { files, types: files.length ? ["Files"] : ["text/plain"] } });
+  target.dispatchEvent(event);
+  return event;
+}
+
+test("files pasted while the zone has focus are selected as if dropped", () => {
+  start();
+  const event = paste([fileOf("shot.png", 10, "image/png")]);
+  expect(listedNames()).toEqual(["shot.png"]);
+  expect(event.defaultPrevented).toBe(true);
+});
+
+test("files pasted onto a page with one zone go to that zone", () => {
+  start();
+  paste([fileOf("shot.png", 10, "image/png")], document.body);
+  expect(listedNames()).toEqual(["shot.png"]);
+});
+
+test("pasted files meet the zone's limits like dropped ones", () => {
+  start({ maxSize: 5 });
+  paste([fileOf("big.png", 10, "image/png")]);
+  expect(listedNames()).toEqual([]);
+  expect(message()).toContain("big.png");
+});
+
+test("files pasted into a text field of the page stay there, and text pasted into a zone is left alone", () => {
+  start();
+  document.body.insertAdjacentHTML("beforeend", '<textarea id="notes"></textarea>');
+  expect(paste([fileOf("shot.png", 10, "image/png")], $("#notes")).defaultPrevented).toBe(false);
+  expect(paste([]).defaultPrevented).toBe(false);
+  expect(listedNames()).toEqual([]);
+});
+
+test("with two zones on the page, a paste outside both selects nothing", () => {
+  start();
+  document.body.insertAdjacentHTML("beforeend", `<div id="upload2" tabindex="0" data-hs-upload='{"id":"upload2"}'></div>`);
+  paste([fileOf("shot.png", 10, "image/png")], document.body);
+  expect(listedNames()).toEqual([]);
+});
+
+test("a disabled zone takes no pasted files", () => {
+  start({ disabled: true });
+  paste([fileOf("shot.png", 10, "image/png")]);
+  expect(listedNames()).toEqual([]);
 });
