@@ -14,7 +14,7 @@ export { events, redirect, clearSelectedFiles, cancelUpload, type EventRef, type
 export type { Page, PageContext } from "./render/context";
 export { VStack, HStack, Center, Box, Grid, Text, Button, Image, Video, Progress, Icon } from "./render/components";
 export type { StyleProps } from "./render/style";
-export type { ClientAction, FileRejection, RejectionCode, UploadProgress } from "./protocol";
+export type { ClientAction, FileRejection, InterruptedUpload, RejectionCode, UploadProgress } from "./protocol";
 export { Upload, SelectedFiles, type UploadProps, type SelectedFilesProps } from "./upload/zone/component";
 export { uploadFiles, uploadFilesChunk, type UploadFilesOptions } from "./upload/zone/refs";
 export { UploadChunkIterator, UploadCancelledError, type UploadChunk } from "./upload/intake/chunks";

@@ -71,6 +71,8 @@ export const ATTRS = {
   /** On an upload zone: JSON EventSpec to run when files are dropped or picked. */
   onDrop: "data-hs-on-drop",
   onDropRejected: "data-hs-on-drop-rejected",
+  /** On an upload zone: JSON EventSpec to run when a page finds its upload stopped by a reload. */
+  onUploadInterrupted: "data-hs-on-upload-interrupted",
   /** On an upload zone while files are dragged over it. */
   dragActive: "data-hs-drag-active",
   /** On an upload's message area: where refusals are shown without a handler. */
@@ -117,6 +119,14 @@ export type RejectionCode = (typeof REJECTION_CODES)[keyof typeof REJECTION_CODE
 export interface FileRejection {
   file: { name: string; size: number; type: string };
   errors: { code: RejectionCode; message: string }[];
+}
+
+/** An upload that stopped because its page went away (reloaded, closed), as the next page of the session found it. */
+export interface InterruptedUpload {
+  name: string;
+  size: number;
+  /** Whether the server kept its bytes (tus), so picking the file again goes on from there. */
+  resumable: boolean;
 }
 
 /**

@@ -4,6 +4,7 @@
 import { HEADERS } from "../protocol";
 import { installActions } from "./actions";
 import { installDropzone } from "./dropzone";
+import { reportInterrupted } from "./interrupted";
 import { keepClientStateAcrossMorphs } from "./morph";
 import { tabId } from "./page";
 import { receiveFiles } from "./receive";
@@ -34,5 +35,6 @@ export function startClient(): () => void {
   installDropzone((zone, files) => receiveFiles(zone, files, selection, transfers), signal);
   installTransfers(transfers, signal);
   installActions(selection, transfers, signal);
+  void reportInterrupted();
   return () => controller.abort();
 }

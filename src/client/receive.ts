@@ -5,6 +5,7 @@
 import { checkFiles, type Rejection } from "../upload/rules/limits";
 import { ATTRS, type EventSpec, type FileRejection, type UploadConfig } from "../protocol";
 import { postEvent, replaceMarkers } from "./events";
+import { takeInterrupted } from "./interrupted";
 import { csrfToken, readJson, showMessage, uploadForm } from "./page";
 import { newFiles, type SelectionStore } from "./selection";
 import type { Transfers } from "./transfer";
@@ -19,10 +20,12 @@ export function receiveFiles(zone: Element, files: File[], selection: SelectionS
     selection.set(config.id, [...current, ...accepted]);
     showMessage(config.id);
   }
-  if (accepted.length > 0 && zone.hasAttribute(ATTRS.onDrop)) {
+  // The files of an upload a reload interrupted go on at once, to the same handler.
+  const resumeUrl = accepted.length > 0 ? takeInterrupted(config.id, selection.get(config.id)) : undefined;
+  if (resumeUrl || (accepted.length > 0 && zone.hasAttribute(ATTRS.onDrop))) {
     // The form's action already names the onDrop handler and its arguments.
     const form = uploadForm(config.id);
-    if (form) transfers.upload(config.id, form.action, form);
+    if (form) transfers.upload(config.id, resumeUrl ?? form.action, form);
   }
   // After the upload starts, which clears the message area: the refusals must stay readable.
   if (rejected.length > 0) reportRejections(zone, config.id, rejected);

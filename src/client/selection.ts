@@ -34,8 +34,10 @@ export class SelectionStore {
   }
 }
 
+type FileFacts = Pick<File, "name" | "size" | "lastModified">;
+
 /** The same file picked twice: same name, size and modification time. */
-export function isSameFile(a: File, b: File): boolean {
+export function isSameFile(a: FileFacts, b: FileFacts): boolean {
   return a.name === b.name && a.size === b.size && a.lastModified === b.lastModified;
 }
 

@@ -14,6 +14,7 @@ import {
   type UploadFilesMarker,
 } from "../protocol";
 import { htmxApi } from "./htmx";
+import { beginUpload, type EndUpload } from "./interrupted";
 import { csrfToken, readJson, rootElement, showMessage, scriptHeaders, uploadForm, uploadZone } from "./page";
 import type { SelectionStore } from "./selection";
 import type { TusFailure } from "./tus/http";
@@ -29,6 +30,8 @@ interface Running {
 export class Transfers {
   /** Per upload id, what runs and the files each carries. */
   #running = new Map<string, Map<Running, readonly File[]>>();
+  /** Per upload id, the note that tells a reloaded page this upload stopped. */
+  #notes = new Map<string, EndUpload>();
   #selection: SelectionStore;
 
   constructor(selection: SelectionStore) {
@@ -48,14 +51,17 @@ export class Transfers {
     const target = new URL(url, location.href);
     const zone = uploadZone(id);
     const config = zone ? readJson<UploadConfig>(zone, ATTRS.upload) : undefined;
-    if (wantsTus(id, target, files, config)) this.#sendOverTus(id, target, form, files, config?.chunkSize);
+    const resumable = wantsTus(id, target, files, config);
+    if (resumable) this.#sendOverTus(id, target, form, files, config?.chunkSize);
     else this.#sendMultipart(id, target, form, files);
+    this.#note(id, target, resumable);
   }
 
   /** Stops the uploads of `id` here and tells the server to drop what it has. */
   cancel(id: string): void {
     for (const running of this.#running.get(id)?.keys() ?? []) running.abort();
     this.#running.delete(id);
+    this.#endNote(id);
     uploadZone(id)?.removeAttribute("aria-busy");
     const body = new URLSearchParams({ [FIELDS.csrf]: csrfToken(uploadForm(id)) });
     // It also ends a handler the server already runs.
@@ -151,7 +157,20 @@ export class Transfers {
     running?.delete(ended);
     if (running?.size) return;
     this.#running.delete(id);
+    this.#endNote(id);
     uploadZone(id)?.removeAttribute("aria-busy");
+  }
+
+  /** Notes every file of `id` on its way, so that a reload can tell the upload stopped. */
+  #note(id: string, target: URL, resumable: boolean): void {
+    const files = [...(this.#running.get(id)?.values() ?? [])].flat();
+    this.#endNote(id);
+    if (files.length) this.#notes.set(id, beginUpload(id, target.href, resumable, files));
+  }
+
+  #endNote(id: string): void {
+    this.#notes.get(id)?.();
+    this.#notes.delete(id);
   }
 }
 

@@ -26,6 +26,7 @@ export async function unregisterDom(): Promise<void> {
 export interface ZoneOptions extends Partial<UploadConfig> {
   onDrop?: boolean;
   onDropRejected?: boolean;
+  onUploadInterrupted?: boolean;
   thumbnails?: boolean;
 }
 
@@ -35,7 +36,7 @@ export const BUTTON_ACTION = `/_upload?id=upload1&handler=S.handleUpload&args=${
 
 /** Renders the contract's markup for one upload zone `upload1` into the body. */
 export function renderUploadPage(options: ZoneOptions = {}): void {
-  const { onDrop, onDropRejected, thumbnails, ...overrides } = options;
+  const { onDrop, onDropRejected, onUploadInterrupted, thumbnails, ...overrides } = options;
   const config: UploadConfig = { id: "upload1", multiple: true, maxFiles: 5, maxSize: 1024, ...overrides };
   const attr = (value: unknown) => JSON.stringify(value).replaceAll("'", "&#39;");
   const dropAttr = onDrop
@@ -44,13 +45,16 @@ export function renderUploadPage(options: ZoneOptions = {}): void {
   const rejectedAttr = onDropRejected
     ? ` data-hs-on-drop-rejected='${attr({ handler: "S.rejected", args: ["upload1", { $rejections: true }] })}'`
     : "";
+  const interruptedAttr = onUploadInterrupted
+    ? ` data-hs-on-upload-interrupted='${attr({ handler: "S.interrupted", args: [{ $interrupted: true }] })}'`
+    : "";
   const action = onDrop ? `${FORM_ACTION}&handler=S.handleUpload&args=${HANDLER_ARGS}` : FORM_ACTION;
   document.body.innerHTML = `
     <div id="hs-root" data-hs-tab="tab-7" hx-sse:connect="/_stream?tab=tab-7" hx-swap="innerMorph">
       <form id="hs-form-upload1" data-hs-upload-form="upload1" method="post" enctype="multipart/form-data" action="${action}">
         <input type="hidden" name="hs-csrf" value="token-1"><input type="hidden" name="hs-return" value="/page">
         <div id="upload1" class="hs-upload" tabindex="0" role="button" aria-label="Upload files"
-             data-hs-upload='${attr(config)}'${dropAttr}${rejectedAttr}>
+             data-hs-upload='${attr(config)}'${dropAttr}${rejectedAttr}${interruptedAttr}>
           <p class="hint">Drag files here</p>
           <button type="button" class="select">Select File</button>
           <input type="file" name="files" class="hs-upload-input" multiple>
@@ -234,6 +238,8 @@ export interface Page {
 
 /** Renders the page, puts the fakes in place and starts the script on it. */
 export function startPage(options?: ZoneOptions): Page {
+  // An upload an earlier test left running would be reported as interrupted by this page.
+  for (const key of Object.keys(localStorage)) if (key.startsWith("hs-upload:")) localStorage.removeItem(key);
   const htmx = installFakeHtmx();
   installFakeXhr();
   const fetchCalls = installFakeFetch();

@@ -7,13 +7,17 @@ import type { Page } from "playwright-core";
 import { filesIn, openStreamingPage, randomBytes, startDemo, throttleUploads, TIMEOUT, withContext, writeFixture, type Demo } from "./upload-demo";
 
 const LARGE_SIZE = 60 * 1024 * 1024;
+/** At the demo's resumableAbove (64 MiB) and over: sent over tus. */
+const RESUMABLE_SIZE = 70 * 1024 * 1024;
 
 let demo: Demo;
 let large: string;
+let resumable: string;
 
 beforeAll(async () => {
   demo = await startDemo();
   large = writeFixture(demo, "large.bin", randomBytes(LARGE_SIZE));
+  resumable = writeFixture(demo, "resumable.bin", randomBytes(RESUMABLE_SIZE));
 }, TIMEOUT);
 
 afterAll(async () => {
@@ -86,6 +90,44 @@ describe("the progress page", () => {
         // The browser stops sending too, rather than pushing the rest of the file at a closed upload.
         expect(await page.locator("#upload3 .hs-upload-message").textContent()).toBe("Upload cancelled");
         expect(await uploadStopped).toBe(true);
+      }),
+    TIMEOUT,
+  );
+
+  test(
+    "a reload during a resumable upload offers Upload again, and picking the file again resumes from the server's offset",
+    () =>
+      withContext(demo, async (context) => {
+        const page = await openStreamingPage(demo, context, "/progress");
+        // About 7 s for the whole file: the reload comes long before the end.
+        await throttleUploads(context, page, 10 * 1024 * 1024);
+        await page.locator("#upload3-input").setInputFiles(resumable);
+        await page.getByRole("button", { name: "Upload", exact: true }).click();
+        await page.getByRole("button", { name: "Cancel", exact: true }).waitFor();
+        await page.waitForFunction(() => Number(document.querySelector("progress")?.getAttribute("value")) >= 10);
+
+        const connected = page.waitForResponse((response) => new URL(response.url()).pathname === "/_stream");
+        await page.reload();
+        await connected;
+        await page.waitForFunction(() => document.documentElement.classList.contains("hs-js"));
+        // Not a stuck Cancel: the page says what happened and offers the upload again.
+        await page.getByRole("button", { name: "Upload", exact: true }).waitFor();
+        expect(await page.getByRole("button", { name: "Cancel", exact: true }).count()).toBe(0);
+        expect(await page.locator("#upload3 .hs-upload-message").textContent()).toBe(
+          "resumable.bin: the upload stopped when the page was left. Pick it again to resume.",
+        );
+
+        const requests: { method: string; offset: number }[] = [];
+        page.on("request", (request) => {
+          if (request.url().includes("/_tus")) requests.push({ method: request.method(), offset: Number(request.headers()["upload-offset"] ?? NaN) });
+        });
+        // Picking the file is enough: the upload goes on by itself, to the same handler.
+        await page.locator("#upload3-input").setInputFiles(resumable);
+        await page.locator("#total-bytes", { hasText: `Total bytes uploaded: ${RESUMABLE_SIZE}` }).waitFor({ timeout: 20_000 });
+        expect(requests.filter((request) => request.method === "POST")).toEqual([]);
+        const firstPatch = requests.find((request) => request.method === "PATCH")!;
+        expect(firstPatch.offset).toBeGreaterThan(0);
+        expect(await page.getByRole("button", { name: "Upload", exact: true }).count()).toBe(1);
       }),
     TIMEOUT,
   );

@@ -1,4 +1,4 @@
-import { Button, cancelUpload, events, Progress, SelectedFiles, State, Text, Upload, UploadFile, uploadFiles, VStack, type PageContext, type UploadProgress } from "hyperstate";
+import { Button, cancelUpload, events, Progress, SelectedFiles, State, Text, Upload, UploadFile, uploadFiles, VStack, type InterruptedUpload, type PageContext, type UploadProgress } from "hyperstate";
 
 /** Reflex's progress example: a bar fed by the server's own byte count, and Cancel. */
 export class ProgressUpload extends State {
@@ -17,6 +17,11 @@ export class ProgressUpload extends State {
     if (this.progress >= 100) this.uploading = false;
   }
 
+  /** A reload stopped the upload: show Upload again (picking the file resumes it). */
+  async uploadInterrupted(_uploads: InterruptedUpload[]) {
+    this.uploading = false;
+  }
+
   async cancelUpload() {
     this.uploading = false;
     return cancelUpload("upload3");
@@ -27,7 +32,7 @@ export function ProgressPage({ use }: PageContext) {
   const state = use(ProgressUpload);
   return (
     <VStack align="center">
-      <Upload id="upload3" border="1px dotted rgb(107,99,246)" padding="5em">
+      <Upload id="upload3" border="1px dotted rgb(107,99,246)" padding="5em" onUploadInterrupted={ProgressUpload.on.uploadInterrupted}>
         <Text>Drag and drop files here or click to select files</Text>
       </Upload>
       <SelectedFiles id="upload3" />

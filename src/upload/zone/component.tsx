@@ -1,7 +1,7 @@
 import Html, { type Children } from "@kitajs/html";
 import { findUploadMarker, uploadAction, uploadFormId } from "./signing";
 import type { EventRef } from "../../events/refs";
-import { ATTRS, FIELDS, ROUTES, UPLOAD_PARAMS, type FileRejection, type UploadConfig } from "../../protocol";
+import { ATTRS, FIELDS, ROUTES, UPLOAD_PARAMS, type FileRejection, type InterruptedUpload, type UploadConfig } from "../../protocol";
 import { currentRenderScope } from "../../render/context";
 import { styleString, withoutStyleProps, type StyleProps } from "../../render/style";
 import { signUploadConfig } from "./config-token";
@@ -15,19 +15,26 @@ export interface UploadProps extends Omit<UploadConfig, "id">, StyleProps {
   onDrop?: EventRef;
   /** Receives the refused files: `S.on.handleRejected` (called with `FileRejection[]`). */
   onDropRejected?: (rejections: FileRejection[]) => EventRef;
+  /**
+   * Receives the uploads a reload or a closed tab stopped half-way, from the
+   * session's next page that shows this zone: `S.on.handleInterrupted`
+   * (called with `InterruptedUpload[]`), e.g. to clear an "uploading" flag.
+   */
+  onUploadInterrupted?: (uploads: InterruptedUpload[]) => EventRef;
   /** The zone's accessible name. @default "Upload files" */
   label?: string;
   class?: string;
 }
 
 const REJECTIONS_MARKER = { $rejections: true };
+const INTERRUPTED_MARKER = { $interrupted: true };
 
 /**
  * An upload zone: a real `<input type="file">` in a form, which the client
  * script turns into a dropzone. Without JavaScript the form posts natively.
  */
 function UploadRoot(props: UploadProps, styled = false): JSX.Element {
-  const { id, children, onDrop, onDropRejected, label = "Upload files", ...rest } = withoutStyleProps(props);
+  const { id, children, onDrop, onDropRejected, onUploadInterrupted, label = "Upload files", ...rest } = withoutStyleProps(props);
   if (!/^[A-Za-z][\w-]*$/.test(id)) throw new Error(`Upload id ${JSON.stringify(id)} must start with a letter and hold only letters, digits, _ and -`);
   const scope = currentRenderScope();
   const config: UploadConfig = {
@@ -56,7 +63,8 @@ function UploadRoot(props: UploadProps, styled = false): JSX.Element {
     style: styleString(props),
     [ATTRS.upload]: JSON.stringify(config),
     [ATTRS.onDrop]: onDrop ? JSON.stringify({ handler: onDrop.handler, args: onDrop.args }) : undefined,
-    [ATTRS.onDropRejected]: onDropRejected ? JSON.stringify(rejectedSpec(onDropRejected)) : undefined,
+    [ATTRS.onDropRejected]: onDropRejected ? JSON.stringify(markedSpec(onDropRejected, REJECTIONS_MARKER)) : undefined,
+    [ATTRS.onUploadInterrupted]: onUploadInterrupted ? JSON.stringify(markedSpec(onUploadInterrupted, INTERRUPTED_MARKER)) : undefined,
   };
   const input = {
     type: "file",
@@ -92,8 +100,9 @@ function UploadRoot(props: UploadProps, styled = false): JSX.Element {
   );
 }
 
-function rejectedSpec(makeRef: (rejections: FileRejection[]) => EventRef) {
-  const ref = makeRef(REJECTIONS_MARKER as unknown as FileRejection[]);
+/** The handler's call with a marker where the client puts what it found (refusals, interrupted uploads). */
+function markedSpec<T>(makeRef: (found: T) => EventRef, marker: object) {
+  const ref = makeRef(marker as T);
   return { handler: ref.handler, args: ref.args };
 }
 

@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { Window } from "happy-dom";
 import { events } from "../../../src/events/refs";
-import type { FileRejection, UploadProgress } from "../../../src/protocol";
+import type { FileRejection, InterruptedUpload, UploadProgress } from "../../../src/protocol";
 import { withRenderScope, type RenderScope } from "../../../src/render/context";
 import { State } from "../../../src/state/state";
 import { SelectedFiles, Upload, type UploadProps } from "../../../src/upload/zone/component";
@@ -18,6 +18,7 @@ class Gallery extends State {
   async saveTagged(_tag: string, _files: UploadFile[]) {}
   async rejected(_rejections: FileRejection[]) {}
   async onProgress(_progress: UploadProgress) {}
+  async interrupted(_uploads: InterruptedUpload[]) {}
   async ping() {}
 }
 
@@ -151,6 +152,11 @@ describe("onDrop and onDropRejected", () => {
   test("onDropRejected names the handler that receives the refused files", () => {
     const { zone } = renderUpload({ id: "photos", onDropRejected: Gallery.on.rejected });
     expect(JSON.parse(zone.getAttribute("data-hs-on-drop-rejected")!)).toEqual({ handler: "Gallery.rejected", args: [{ $rejections: true }] });
+  });
+
+  test("onUploadInterrupted names the handler that receives the uploads a reload stopped", () => {
+    const { zone } = renderUpload({ id: "photos", onUploadInterrupted: Gallery.on.interrupted });
+    expect(JSON.parse(zone.getAttribute("data-hs-on-upload-interrupted")!)).toEqual({ handler: "Gallery.interrupted", args: [{ $interrupted: true }] });
   });
 
   test("an onDrop whose uploadFiles names another zone throws, naming the zone", () => {

@@ -1,0 +1,82 @@
+import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
+import { BUTTON_ACTION, FakeXhr, fileOf, message, pick, registerDom, settle, startPage, submitUpload, unregisterDom, until, type Page, type ZoneOptions } from "./dom";
+import { startClient } from "../../src/client/client";
+
+beforeAll(registerDom);
+afterAll(unregisterDom);
+
+let page: Page;
+afterEach(() => {
+  page.stop();
+  localStorage.clear();
+});
+
+const NOTE_KEY = "hs-upload:upload1";
+const file = fileOf("big.bin", 40);
+const note = (resumable: boolean) => ({
+  url: new URL(BUTTON_ACTION, location.href).href,
+  resumable,
+  files: [{ name: file.name, size: file.size, lastModified: file.lastModified }],
+});
+
+/** A page opened after one that left `upload1`'s upload unfinished. */
+async function startAfterReload(resumable: boolean, options: ZoneOptions = {}): Promise<void> {
+  page = startPage(options);
+  page.stop();
+  localStorage.setItem(NOTE_KEY, JSON.stringify(note(resumable)));
+  page.stop = startClient();
+  await settle();
+}
+
+test("an upload running when its page goes away leaves a note of its files and its URL", () => {
+  page = startPage();
+  pick([file]);
+  submitUpload();
+  expect(JSON.parse(localStorage.getItem(NOTE_KEY)!)).toEqual(note(false));
+});
+
+test("an upload that ends, well or not, or is cancelled, leaves no note", async () => {
+  page = startPage();
+  pick([file]);
+  submitUpload();
+  FakeXhr.requests.at(-1)!.respond(413, "Too large");
+  expect(localStorage.getItem(NOTE_KEY)).toBeNull();
+
+  submitUpload();
+  document.dispatchEvent(new CustomEvent("hs:actions", { detail: [{ type: "cancelUpload", id: "upload1" }] }));
+  expect(localStorage.getItem(NOTE_KEY)).toBeNull();
+});
+
+test("the next page says which upload stopped and how to go on, and forgets the note", async () => {
+  await startAfterReload(true);
+  expect(message()).toBe("big.bin: the upload stopped when the page was left. Pick it again to resume.");
+  expect(localStorage.getItem(NOTE_KEY)).toBeNull();
+});
+
+test("a stopped multipart upload is offered again from the start", async () => {
+  await startAfterReload(false);
+  expect(message()).toBe("big.bin: the upload stopped when the page was left. Pick it again to upload again.");
+});
+
+test("the zone's onUploadInterrupted handler receives the stopped files in place of the marker", async () => {
+  await startAfterReload(true, { onUploadInterrupted: true });
+  expect(page.htmx.ajaxCalls.map((call) => [call.path, JSON.parse(call.options.values["hs-args"])])).toEqual([
+    ["/_event/S.interrupted", [[{ name: "big.bin", size: 40, resumable: true }]]],
+  ]);
+});
+
+test("picking the same file again starts the same upload at once, to the same handler", async () => {
+  await startAfterReload(false);
+  const before = FakeXhr.requests.length;
+  pick([file]);
+  await until(() => FakeXhr.requests.length > before, "the upload");
+  expect(FakeXhr.requests.at(-1)!.url).toBe(note(false).url);
+});
+
+test("picking another file only selects it", async () => {
+  await startAfterReload(false);
+  const before = FakeXhr.requests.length;
+  pick([fileOf("other.bin", 40)]);
+  await settle();
+  expect(FakeXhr.requests.length).toBe(before);
+});
