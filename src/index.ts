@@ -13,6 +13,9 @@ export { MemoryChangeBus, type ChangeBus, type SessionChange } from "./stream/pu
 export { events, redirect, clearSelectedFiles, cancelUpload, type EventRef, type EventRefs, type Trigger } from "./events/refs";
 export type { Page, PageContext } from "./render/context";
 export { VStack, HStack, Center, Box, Grid, Text, Button, Image, Video, Progress, Icon } from "./render/components";
+export { Form, Input, TextArea, Select, Checkbox, Radio, type FormProps, type InputProps, type TextAreaProps, type SelectProps, type SelectOption, type CheckboxProps, type RadioProps, type ValueHandler } from "./render/forms";
+export type { FieldValue } from "./events/fields";
+export { fieldErrors, type FieldErrors } from "./state/field-errors";
 export type { StyleProps } from "./render/style";
 export type { ClientAction, FileRejection, InterruptedUpload, RejectionCode, UploadProgress } from "./protocol";
 export { Upload, SelectedFiles, type UploadProps, type SelectedFilesProps } from "./upload/zone/component";

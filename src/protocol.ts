@@ -42,6 +42,8 @@ export const FIELDS = {
   /** An upload form's signed limits. */
   config: "hs-upload",
   files: "files",
+  /** Repeated: the names of a form's checkboxes, so an unchecked one arrives as `false`. */
+  checkbox: "hs-checkbox",
 } as const;
 
 /** Query parameters of POST /_upload. */
@@ -58,6 +60,12 @@ export const UPLOAD_PARAMS = {
 // ---------------------------------------------------------------- DOM
 
 export const ROOT_ID = "hs-root";
+
+/** The form that event buttons submit without JavaScript (it holds the page's token). */
+export const EVENTS_FORM_ID = "hs-events";
+
+/** Fired on an input whose debounce has run out, or when a click or submit flushes it. */
+export const FLUSH_EVENT = "hs:flush";
 
 export const ATTRS = {
   tab: "data-hs-tab",
@@ -79,6 +87,8 @@ export const ATTRS = {
   uploadMessage: "data-hs-upload-message",
   /** On an upload form: the upload id. */
   uploadForm: "data-hs-upload-form",
+  /** On an input: milliseconds to wait after the last keystroke before its event is sent. */
+  debounce: "data-hs-debounce",
   /** Shown only when scripts are off (the client script hides it). */
   noScript: "data-hs-noscript",
 } as const;
@@ -165,6 +175,17 @@ export interface UploadFilesMarker {
   $upload: string;
   chunked?: boolean;
   progress?: string;
+}
+
+/** Stands in an event's arguments for the fields of the form it submits. */
+export interface FieldsMarker {
+  $fields: true;
+}
+
+/** Stands in an event's arguments for one field's value: its text, or whether a checkbox is checked. */
+export interface ValueMarker {
+  $value: string;
+  checked?: true;
 }
 
 export type ClientAction =

@@ -1,12 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { ErrorBanner, Shell } from "./render/shell";
-import { withRenderScope, type Page, type RenderScope } from "./render/context";
+import { withRenderScope, type FormEcho, type Page, type RenderScope } from "./render/context";
+import { EventsForm } from "./render/forms";
 import { HttpError } from "./errors";
 import { ACTIONS_EVENT, type ClientAction, type UploadConfig } from "./protocol";
 import { chooseBackends } from "./state/backends";
 import type { SessionLock } from "./state/lock";
 import { instantiate, snapshot, StateRegistry, type SessionData } from "./state/registry";
 import { csrfToken, newSessionId, readSessionId, sessionCookie, signingKey } from "./state/session";
+import { errorsOf, isFieldErrors } from "./state/field-errors";
 import { backgroundUpdaters, type State, type StateClass } from "./state/state";
 import type { SessionStore } from "./state/store";
 import { StreamHub } from "./stream/hub";
@@ -43,6 +45,8 @@ export interface EventOutcome {
   actions: ClientAction[];
   /** A readable message when the handler threw; the state is as it was. */
   error?: string;
+  /** Messages for a form's fields, by name, when the handler returned fieldErrors(...). */
+  fieldErrors?: Readonly<Record<string, string>>;
   /** A background handler's run: settles when it ends (rejects when it throws). */
   done?: Promise<void>;
 }
@@ -114,33 +118,35 @@ export class Runtime {
   }
 
   /** The inner HTML of the page root for `url`, from the session's saved state. */
-  async renderPage(sessionId: string, url: URL, error?: string): Promise<string> {
+  async renderPage(sessionId: string, url: URL, error?: string, form?: FormEcho): Promise<string> {
     const page = this.#pages.get(url.pathname);
     if (!page) throw new HttpError(404, `No page at ${url.pathname}`);
     const data = (await this.store.get(sessionId)) ?? {};
-    return this.renderWith(sessionId, url, data, page, error);
+    return this.renderWith(sessionId, url, data, page, error, form);
   }
 
   /** Renders any JSX inside a page scope, so upload forms and events work in it. */
-  async renderWith(sessionId: string, url: URL, data: SessionData, view: Page, error?: string): Promise<string> {
-    const scope = this.#scope(sessionId, url, data, error);
+  async renderWith(sessionId: string, url: URL, data: SessionData, view: Page, error?: string, form?: FormEcho): Promise<string> {
+    const scope = this.#scope(sessionId, url, data, error, form);
     const body = await withRenderScope(scope, () => view(scope));
-    return error ? `${ErrorBanner({ message: error })}${body}` : body;
+    const page = scope.usesEventsForm ? `${body}${EventsForm(scope)}` : body;
+    return error ? `${ErrorBanner({ message: error })}${page}` : page;
   }
 
   /** The full document for a first load, with a fresh tab id. */
-  async renderDocument(sessionId: string, url: URL, error?: string): Promise<string> {
+  async renderDocument(sessionId: string, url: URL, error?: string, form?: FormEcho): Promise<string> {
     const tabId = randomBytes(16).toString("base64url");
-    const inner = await this.renderPage(sessionId, url, error);
+    const inner = await this.renderPage(sessionId, url, error, form);
     return Shell({ title: this.#title, tabId, pagePath: url.pathname + url.search, children: inner }) as string;
   }
 
-  #scope(sessionId: string, url: URL, data: SessionData, error?: string): RenderScope {
+  #scope(sessionId: string, url: URL, data: SessionData, error?: string, form?: FormEcho): RenderScope {
     const instances = new Map<StateClass, State>();
     const registry = this.registry;
     return {
       url,
       error,
+      form,
       csrfToken: this.csrfToken(sessionId),
       signingKey: this.signingKey(sessionId),
       zoneDefaults: this.#zoneDefaults,
@@ -183,7 +189,7 @@ export class Runtime {
         return { actions: [], error: `${name} failed: ${(error as Error)?.message ?? String(error)}` };
       }
       await this.store.set(sessionId, data);
-      return { actions: toActions(result) };
+      return outcomeOf(result);
     });
     if (!outcome.error) await this.bus.publish({ sessionId, exceptTab: origin?.tabId });
     this.#announce(sessionId, outcome.actions);
@@ -254,5 +260,11 @@ export class Runtime {
 
 function toActions(result: unknown): ClientAction[] {
   if (result === undefined || result === null) return [];
-  return (Array.isArray(result) ? result : [result]) as ClientAction[];
+  return (Array.isArray(result) ? result : [result]).filter((item) => !isFieldErrors(item)) as ClientAction[];
+}
+
+/** A handler's return value, split into client actions and field messages. */
+function outcomeOf(result: unknown): EventOutcome {
+  const errors = (Array.isArray(result) ? result : [result]).filter(isFieldErrors).map(errorsOf);
+  return errors.length ? { actions: toActions(result), fieldErrors: Object.assign({}, ...errors) } : { actions: toActions(result) };
 }

@@ -1,6 +1,7 @@
 import { hyperstate, type HyperstateOptions } from "hyperstate";
 import { CounterPage, CounterState } from "./counter";
 import { IndexPage } from "./index";
+import { TodosPage, TodoState } from "./todos";
 import { BasicPage, BasicUpload } from "./upload/basic";
 import { ChunkedPage, ChunkUploadState } from "./upload/chunked";
 import { CustomizedPage, CustomizedUpload } from "./upload/customized";
@@ -13,10 +14,11 @@ import { VideoPage, VideoUpload } from "./upload/video";
 export const demo = (options: Partial<HyperstateOptions> = {}) =>
   hyperstate({
     title: "hyperstate demo",
-    states: [CounterState, BasicUpload, MultipleUpload, VideoUpload, CustomizedUpload, UnstyledUpload, ProgressUpload, ChunkUploadState],
+    states: [CounterState, TodoState, BasicUpload, MultipleUpload, VideoUpload, CustomizedUpload, UnstyledUpload, ProgressUpload, ChunkUploadState],
     pages: {
       "/": IndexPage,
       "/counter": CounterPage,
+      "/todos": TodosPage,
       "/basic": BasicPage,
       "/multiple": MultiplePage,
       "/video": VideoPage,

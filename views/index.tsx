@@ -2,6 +2,7 @@ import { Text, VStack } from "hyperstate";
 
 const DEMOS: [path: string, title: string][] = [
   ["/counter", "Counter and a background task"],
+  ["/todos", "Todos: a form, checkboxes and a live count"],
   ["/basic", "Basic file upload"],
   ["/multiple", "Multiple file upload (images)"],
   ["/video", "Uploading a single file (video)"],

@@ -5,6 +5,7 @@ import { HEADERS } from "../protocol";
 import { installActions } from "./actions";
 import { installDropzone } from "./dropzone";
 import { reportInterrupted } from "./interrupted";
+import { installForms } from "./forms";
 import { keepClientStateAcrossMorphs } from "./morph";
 import { tabId } from "./page";
 import { receiveFiles } from "./receive";
@@ -36,5 +37,6 @@ export function startClient(): () => void {
   installTransfers(transfers, signal);
   installActions(selection, transfers, signal);
   void reportInterrupted();
+  installForms(signal);
   return () => controller.abort();
 }

@@ -1,8 +1,10 @@
 import { parseArgs } from "../args";
 import { refuseForeignForm } from "../origin";
 import { FIELDS, HEADERS } from "../protocol";
-import { nativeAnswer, scriptAnswer } from "../render/answers";
+import { nativeAnswer, refusedFormAnswer, scriptAnswer } from "../render/answers";
+import type { FormEcho } from "../render/context";
 import type { Runtime, Session } from "../runtime";
+import { fillFieldMarkers, readFields, type EventForm } from "./fields";
 import { readForm } from "./request";
 
 /**
@@ -12,12 +14,20 @@ import { readForm } from "./request";
  */
 export async function dispatchEvent(runtime: Runtime, request: Request, session: Session, name: string): Promise<Response> {
   const form = await readForm(request);
-  const args = parseArgs(form.get(FIELDS.args));
   const fromHtmx = request.headers.get(HEADERS.script) === "true";
   if (!fromHtmx) refuseForeignForm(runtime.secret, session.id, form.get(FIELDS.csrf));
+  const args = fillFieldMarkers(parseArgs(form.get(FIELDS.args)), form);
   const tabId = request.headers.get(HEADERS.tab) ?? undefined;
   const outcome = await runtime.runEvent(session.id, name, args, { tabId });
-  if (!fromHtmx) return nativeAnswer(runtime, request, session, form.get(FIELDS.returnTo), outcome);
-  return scriptAnswer(runtime, request, session, outcome);
+  const echo = outcome.fieldErrors ? formEcho(form, outcome.fieldErrors) : undefined;
+  if (!fromHtmx) {
+    // A refused form is shown again at once, with its messages and what was typed: a redirect would lose both.
+    if (echo) return refusedFormAnswer(runtime, request, session, form.get(FIELDS.returnTo), echo);
+    return nativeAnswer(runtime, request, session, form.get(FIELDS.returnTo), outcome);
+  }
+  return scriptAnswer(runtime, request, session, outcome, echo);
 }
 
+function formEcho(form: EventForm, errors: Readonly<Record<string, string>>): FormEcho {
+  return { errors, values: readFields(form) };
+}

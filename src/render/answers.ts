@@ -6,6 +6,7 @@
 import { HttpError } from "../errors";
 import { ACTIONS_EVENT, HEADERS } from "../protocol";
 import type { EventOutcome, Runtime, Session } from "../runtime";
+import type { FormEcho } from "./context";
 import { HTML_HEADERS } from "./shell";
 
 /**
@@ -14,10 +15,10 @@ import { HTML_HEADERS } from "./shell";
  * itself (an upload form on an existing site) has no root to swap: it is
  * reloaded instead.
  */
-export async function scriptAnswer(runtime: Runtime, request: Request, session: Session, outcome: EventOutcome): Promise<Response> {
+export async function scriptAnswer(runtime: Runtime, request: Request, session: Session, outcome: EventOutcome, echo?: FormEcho): Promise<Response> {
   const page = pageUrl(request);
   const ownPage = runtime.hasPage(page.pathname);
-  const html = ownPage ? await runtime.renderPage(session.id, page, outcome.error) : "";
+  const html = ownPage ? await runtime.renderPage(session.id, page, outcome.error, echo) : "";
   const headers = new Headers(HTML_HEADERS);
   const redirect = outcome.actions.find((action) => action.type === "redirect");
   if (redirect || !ownPage) headers.set(HEADERS.redirect, redirect?.url ?? page.pathname + page.search);
@@ -38,6 +39,17 @@ export async function nativeAnswer(runtime: Runtime, request: Request, session: 
   const target = localPath(request, redirect?.url) ?? localPath(request, returnTo) ?? localPath(request, refererPath(request)) ?? "/";
   if (!outcome.error) return new Response(null, { status: 303, headers: { Location: target } });
   return documentWithError(runtime, session, new URL(target, request.url), outcome.error, 500);
+}
+
+/**
+ * The answer to a form posted without JavaScript whose handler returned
+ * field errors: 422 with the page, the messages beside their fields and
+ * what was typed still in them.
+ */
+export async function refusedFormAnswer(runtime: Runtime, request: Request, session: Session, returnTo: unknown, echo: FormEcho): Promise<Response> {
+  const page = new URL(localPath(request, returnTo) ?? localPath(request, refererPath(request)) ?? "/", request.url);
+  if (!runtime.hasPage(page.pathname)) return new Response(Object.values(echo.errors).join("\n"), { status: 422, headers: { ...HTML_HEADERS, "Content-Type": "text/plain; charset=utf-8" } });
+  return new Response(await runtime.renderDocument(session.id, page, undefined, echo), { status: 422, headers: HTML_HEADERS });
 }
 
 /** A page of the app with a message on top, or the message alone for a page the app does not render. */

@@ -1,6 +1,7 @@
 import Html, { type Children } from "@kitajs/html";
-import { triggerAttributes } from "../events/attributes";
-import type { Trigger } from "../events/refs";
+import { findUploadMarker, nativeButtonAttributes, triggerAttributes } from "../events/attributes";
+import { isEventRef, type Trigger } from "../events/refs";
+import { renderScopeIfAny } from "./context";
 import { iconPaths } from "./icon";
 import { styleString, withoutStyleProps, type StyleProps } from "./style";
 
@@ -9,6 +10,7 @@ export interface BoxProps extends StyleProps {
   children?: Children;
   id?: string;
   class?: string;
+  role?: string;
   onClick?: Trigger;
   onChange?: Trigger;
   onSubmit?: Trigger;
@@ -27,6 +29,12 @@ export function element(tag: string, props: BoxProps & Record<string, any>, base
     if (value === undefined) continue;
     if (key in EVENT_PROPS) Object.assign(attributes, triggerAttributes(value as Trigger, EVENT_PROPS[key as keyof typeof EVENT_PROPS]));
     else attributes[key] = value;
+  }
+  if (tag === "button" && isEventRef(props.onClick) && !findUploadMarker(props.onClick)) {
+    // Without JavaScript the button submits the page's events form to the same handler.
+    Object.assign(attributes, nativeButtonAttributes(props.onClick));
+    const scope = renderScopeIfAny();
+    if (scope) scope.usesEventsForm = true;
   }
   attributes.style = styleString(props, baseStyle);
   return Html.createElement(tag, attributes, ...(Array.isArray(children) ? children : [children ?? ""]));

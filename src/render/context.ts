@@ -22,12 +22,26 @@ export interface RenderScope extends PageContext {
   zoneDefaults: Partial<UploadConfig>;
   /** A readable message from a handler that failed, shown at the top of the page. */
   error?: string;
+  /** A form a handler refused: its messages by field name, and what was sent, shown again. */
+  form?: FormEcho;
+  /** Set while rendering when an event button needs the page's events form (for use without JavaScript). */
+  usesEventsForm?: boolean;
+}
+
+export interface FormEcho {
+  errors: Readonly<Record<string, string>>;
+  values: Readonly<Record<string, unknown>>;
 }
 
 const scopes = new AsyncLocalStorage<RenderScope>();
 
 export function withRenderScope<T>(scope: RenderScope, render: () => T): T {
   return scopes.run(scope, render);
+}
+
+/** The scope of the page being rendered, if any. */
+export function renderScopeIfAny(): RenderScope | undefined {
+  return scopes.getStore();
 }
 
 /** The scope of the page being rendered; components that post forms need its token. */

@@ -1,4 +1,5 @@
 import type { ClientAction } from "../protocol";
+import type { FieldErrors } from "./field-errors";
 
 /**
  * Base class of every piece of per-session state. Public fields are the
@@ -37,8 +38,8 @@ export const backgroundUpdaters = new WeakMap<State, Updater>();
 
 export type StateClass<T extends State = State> = (abstract new () => T) & { name: string };
 
-/** What a handler may return: nothing, or client actions for the browser. */
-export type HandlerResult = void | ClientAction | ClientAction[];
+/** What a handler may return: nothing, client actions for the browser, or messages for a form's fields. */
+export type HandlerResult = void | ClientAction | FieldErrors | (ClientAction | FieldErrors)[];
 
 const BACKGROUND = Symbol("hyperstate.background");
 
