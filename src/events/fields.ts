@@ -7,8 +7,20 @@ import { FIELDS, type FieldsMarker, type ValueMarker } from "../protocol";
 /** A field as a handler receives it: text, a checkbox's state, or the values of a name sent more than once. */
 export type FieldValue = string | boolean | string[];
 
-/** What a form submit handler may take: an object of fields. */
-export type FormFieldsOf<F> = { [K in keyof F]: FieldValue };
+/**
+ * Checks a submit handler's parameter at compile time: an object whose
+ * fields are text, booleans or lists of text. Anything else turns the
+ * `onSubmit` prop into a type that names the rule.
+ */
+export type SubmitHandlerCheck<F> = unknown extends F
+  ? unknown // a fixed call: no fields reach it
+  : [F] extends [object]
+    ? [F] extends [{ [K in keyof F]: FieldValue }]
+      ? unknown
+      : FieldsRule
+    : FieldsRule;
+
+type FieldsRule = { onSubmit: { "a submit handler takes an object of fields: text, booleans or lists of text": never } };
 
 export type EventForm = URLSearchParams | FormData;
 

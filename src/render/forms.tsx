@@ -1,6 +1,6 @@
 import Html, { type Children } from "@kitajs/html";
 import { eventPostAttributes, eventUrl, type Attributes } from "../events/attributes";
-import { FIELDS_MARKER, valueMarker, type FieldValue, type FormFieldsOf } from "../events/fields";
+import { FIELDS_MARKER, valueMarker, type FieldValue, type SubmitHandlerCheck } from "../events/fields";
 import type { EventRef } from "../events/refs";
 import { ATTRS, EVENTS_FORM_ID, FIELDS, FLUSH_EVENT } from "../protocol";
 import { currentRenderScope, type RenderScope } from "./context";
@@ -173,8 +173,8 @@ export interface FormProps<F> extends StyleProps {
  * with its fields. Without JavaScript it posts natively to the same handler
  * and the server answers with the page again.
  */
-export function Form<F extends FormFieldsOf<F>>(props: FormProps<F>): JSX.Element {
-  const { children, onSubmit, ...rest } = withoutStyleProps(props);
+export function Form<F>(props: FormProps<F> & SubmitHandlerCheck<NoInfer<F>>): JSX.Element {
+  const { children, onSubmit, ...rest } = withoutStyleProps(props as FormProps<F>);
   const scope = currentRenderScope();
   const ref = typeof onSubmit === "function" ? onSubmit(FIELDS_MARKER as unknown as F) : onSubmit;
   const attributes = { ...rest, class: ["hs-form", rest.class].filter(Boolean).join(" "), style: styleString(props), method: "post", action: eventUrl(ref), ...eventPostAttributes(ref) };

@@ -146,7 +146,13 @@ export function installFakeHtmx(): FakeHtmx {
     },
     trigger: (element: Element, name: string, detail: unknown) =>
       element.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, cancelable: true })),
-    registerExtension: (_name: string, hooks: FakeHtmx["extension"]) => Object.assign(fake.extension, hooks),
+    // As htmx does, every extension's hook runs until one says false.
+    registerExtension: (_name: string, hooks: FakeHtmx["extension"]) => {
+      for (const [name, hook] of Object.entries(hooks)) {
+        const before = fake.extension[name];
+        fake.extension[name] = before ? (element, detail) => before(element, detail) !== false && hook(element, detail) !== false : hook;
+      }
+    },
   };
   return fake;
 }

@@ -4,6 +4,8 @@
 
 import { describe, expect, test } from "bun:test";
 import { Button } from "../../src/render/components";
+import { Checkbox, Form, Input } from "../../src/render/forms";
+import { withRenderScope } from "../../src/render/context";
 import { events, type EventRef } from "../../src/events/refs";
 import { State } from "../../src/state/state";
 
@@ -22,6 +24,26 @@ class Thermostat extends State {
   }
 
   async _calibrate() {}
+
+  async saveSchedule(fields: { from: string; to: string; eco: boolean }) {
+    void fields;
+  }
+
+  async saveRoom(room: number, fields: { name: string }) {
+    void [room, fields];
+  }
+
+  async setCount(count: number) {
+    void count;
+  }
+
+  async setLabel(label: string) {
+    void label;
+  }
+
+  async setEco(on: boolean) {
+    void on;
+  }
 
   describe(): string {
     return `${this.target}`;
@@ -56,6 +78,28 @@ describe("typed event references", () => {
     Thermostat.on.target();
     // @ts-expect-error: State's own update() is not a handler
     Thermostat.on.update();
+  });
+
+  test("a form's submit handler must take an object of fields, checked against its parameter", () => {
+    const scope = { url: new URL("http://localhost/"), csrfToken: "t", signingKey: "k", zoneDefaults: {}, use: () => { throw new Error("unused"); } };
+    const html = withRenderScope(scope, () => [
+      Form({ onSubmit: Thermostat.on.saveSchedule }),
+      Form({ onSubmit: Thermostat.on.saveRoom.bind(null, 2) }),
+      Form({ onSubmit: Thermostat.on.setMode("cool") }),
+      // @ts-expect-error: a form's fields are an object, not a number
+      Form({ onSubmit: Thermostat.on.setCount }),
+      // @ts-expect-error: fields are text, booleans or lists of text, never numbers
+      Form({ onSubmit: (fields: { degrees: number }) => Thermostat.on.setTarget(fields.degrees) }),
+      // @ts-expect-error: a room number must be bound before the fields
+      Form({ onSubmit: Thermostat.on.saveRoom }),
+      Input({ name: "label", onChange: Thermostat.on.setLabel }),
+      // @ts-expect-error: an input's value is text, not a number
+      Input({ name: "count", onChange: Thermostat.on.setCount }),
+      Checkbox({ name: "eco", onChange: Thermostat.on.setEco }),
+      // @ts-expect-error: a checkbox gives a boolean, not text
+      Checkbox({ name: "eco", onChange: Thermostat.on.setLabel }),
+    ]);
+    expect(html.join("")).toContain('action="/_event/Thermostat.saveSchedule"');
   });
 
   test("a reference renders as an htmx post to its handler", () => {

@@ -185,13 +185,32 @@ describe("Icon", () => {
 describe("events on components", () => {
   test("a Button with onClick posts its handler with htmx and morphs the root", () => {
     const button = parse(Button({ onClick: Gallery.on.select(2), children: "Pick" }));
-    expect(button.getAttribute("type")).toBe("button");
     expect(button.getAttribute("hx-post")).toBe("/_event/Gallery.select");
     expect(JSON.parse(button.getAttribute("hx-vals")!)).toEqual({ "hs-args": "[2]" });
     expect(button.getAttribute("hx-target")).toBe("#hs-root");
     expect(button.getAttribute("hx-swap")).toBe("innerMorph");
     expect(button.getAttribute("hx-trigger")).toBe("click");
     expect(button.textContent).toBe("Pick");
+  });
+
+  test("without JavaScript a Button with onClick submits the page's events form to its handler, its arguments as its value", () => {
+    const button = parse(Button({ onClick: Gallery.on.select(2), children: "Pick" }));
+    expect(button.getAttribute("type")).toBe("submit");
+    expect(button.getAttribute("form")).toBe("hs-events");
+    expect(button.getAttribute("formaction")).toBe("/_event/Gallery.select");
+    expect(button.getAttribute("formmethod")).toBe("post");
+    expect(button.getAttribute("name")).toBe("hs-args");
+    expect(button.getAttribute("value")).toBe("[2]");
+  });
+
+  test("a Button without onClick stays a plain button that submits nothing", () => {
+    const button = parse(Button({ children: "Nothing" }));
+    expect(button.getAttribute("type")).toBe("button");
+    expect(button.hasAttribute("form")).toBe(false);
+  });
+
+  test("every event waits for the page's earlier events, so they reach the server in order", () => {
+    expect(parse(Button({ onClick: Gallery.on.select(2), children: "Pick" })).getAttribute("hx-sync")).toBe("#hs-root:queue all");
   });
 
   test("onChange fires on the change event", () => {
