@@ -1,5 +1,5 @@
 import Html, { type Children } from "@kitajs/html";
-import { findUploadMarker, nativeButtonAttributes, triggerAttributes } from "../events/attributes";
+import { nativeButtonAttributes, triggerAttributes } from "../events/attributes";
 import { isEventRef, type Trigger } from "../events/refs";
 import { renderScopeIfAny } from "./context";
 import { iconPaths } from "./icon";
@@ -30,8 +30,9 @@ export function element(tag: string, props: BoxProps & Record<string, any>, base
     if (key in EVENT_PROPS) Object.assign(attributes, triggerAttributes(value as Trigger, EVENT_PROPS[key as keyof typeof EVENT_PROPS]));
     else attributes[key] = value;
   }
-  if (tag === "button" && isEventRef(props.onClick) && !findUploadMarker(props.onClick)) {
-    // Without JavaScript the button submits the page's events form to the same handler.
+  if (tag === "button" && isEventRef(props.onClick) && !("formaction" in attributes)) {
+    // Without JavaScript the button submits the page's events form to the same
+    // handler (an upload button already submits its zone's form).
     Object.assign(attributes, nativeButtonAttributes(props.onClick));
     const scope = renderScopeIfAny();
     if (scope) scope.usesEventsForm = true;
