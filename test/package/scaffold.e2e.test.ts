@@ -17,16 +17,18 @@ const repo = join(import.meta.dir, "..", "..");
 const { version } = JSON.parse(await readFile(join(repo, "package.json"), "utf8"));
 const tarballName = `hyperstate-${version}.tgz`;
 
-// Node and npm, and nothing else this repository has installed (no Bun).
+// Node and npm, and nothing else this repository has installed (no Bun), nor
+// any variable another test set (UPLOADED_FILES_DIR, HYPERSTATE_*): a clean machine.
 const nodeOnlyPath = [...new Set([dirname(Bun.which("node")!), "/usr/bin", "/bin"])].join(":");
+const kept = ["HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TMPDIR", "SHELL", "CI"];
 const env: Record<string, string> = {
-  ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(npm_|BUN_|INIT_CWD$)/i.test(key))),
+  ...Object.fromEntries(kept.flatMap((key) => (process.env[key] === undefined ? [] : [[key, process.env[key]!]]))),
   PATH: nodeOnlyPath,
   npm_config_prefer_offline: "true",
   npm_config_audit: "false",
   npm_config_fund: "false",
   npm_config_update_notifier: "false",
-} as Record<string, string>;
+};
 
 interface Run {
   code: number;
