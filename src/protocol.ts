@@ -162,6 +162,8 @@ export const TUS_METADATA = {
   progress: "progress",
   /** The `sig` of the upload button's formaction: binds handler, args and progress to the zone. */
   signature: "signature",
+  /** A file's path inside a picked or dropped folder, as Uppy names it. */
+  relativePath: "relativePath",
 } as const;
 
 /** A handler call as rendered into the page: `args` may hold upload markers. */

@@ -1,8 +1,8 @@
-import { getUploadDir, type UploadFile } from "hyperstate";
-import { join } from "node:path";
+import type { UploadFile } from "hyperstate";
 
-/** What most demo handlers do: keep each file in the upload directory under its (sanitised) name. */
+/** What most demo handlers do: keep each file in the app's upload storage; the keys are for getUploadUrl. */
 export async function saveToUploadDir(files: UploadFile[]): Promise<string[]> {
-  for (const file of files) await file.moveTo(join(getUploadDir(), file.name));
-  return files.map((file) => file.name);
+  const keys: string[] = [];
+  for (const file of files) keys.push(await file.save());
+  return keys;
 }

@@ -1,5 +1,4 @@
-import { Button, clearSelectedFiles, events, getUploadDir, getUploadUrl, SelectedFiles, State, Upload, UploadFile, uploadFiles, Video, VStack, type PageContext } from "hyperstate";
-import { join } from "node:path";
+import { Button, clearSelectedFiles, events, getUploadUrl, SelectedFiles, State, Upload, UploadFile, uploadFiles, Video, VStack, type PageContext } from "hyperstate";
 import { color, SelectFilePrompt } from "./prompt";
 
 /** Reflex's single-file example: one video, shown once uploaded. */
@@ -10,7 +9,7 @@ export class VideoUpload extends State {
   async handleUpload(files: UploadFile[]) {
     const [current] = files;
     if (!current) return;
-    await current.moveTo(join(getUploadDir(), current.name));
+    await current.save();
     this.video = current.name;
   }
 }

@@ -1,14 +1,18 @@
-import { copyFile, mkdir, rename, rm } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { resolve } from "node:path";
+import { placeFile } from "../storage/place";
+import { fileSource, type UploadSource } from "../storage/source";
+import { getUploadStorage } from "../storage/storage";
 
 /**
- * A file received by an upload handler, already on disk in temporary
- * storage. Read it with `stream()`, `bytes()` or `text()`, or keep it with
- * `moveTo()`; what is not moved is deleted when the handler returns.
+ * A file received by an upload handler, its bytes in temporary storage (a
+ * spooled file, or a finished tus upload). Read it with `stream()`,
+ * `bytes()` or `text()`, keep it with `save()` (the app's upload storage)
+ * or `moveTo()` (a path of your own); what is not kept is deleted when the
+ * handler returns.
  */
 export class UploadFile {
-  #path: string;
-  #moved = false;
+  #source: UploadSource;
+  #kept = false;
 
   constructor(
     /** The name the browser sent, made safe: `join(getUploadDir(), file.name)` stays inside it. */
@@ -16,54 +20,58 @@ export class UploadFile {
     readonly size: number,
     /** The declared MIME type (checked against the zone's `accept` and the file's first bytes). */
     readonly contentType: string,
-    path: string,
+    source: UploadSource,
+    /** For a file picked or dropped in a folder: its path in that folder, made safe (`photos/2024/a.png`); else its name. */
+    readonly relativePath: string = name,
   ) {
-    this.#path = path;
+    this.#source = source;
   }
 
-  /** Where the bytes are now: the temporary file, or where `moveTo` put them. */
-  get path(): string {
-    return this.#path;
+  /** Where the bytes are on this machine's disk, when they are: the temporary file, or where `moveTo` put them. */
+  get path(): string | undefined {
+    return this.#source.path;
   }
 
-  /** The bytes as a stream, read from disk: memory stays flat whatever the size. */
+  /** The bytes as a stream: memory stays flat whatever the size. */
   stream(): ReadableStream<Uint8Array> {
-    return Bun.file(this.#path).stream();
+    return this.#source.blob.stream();
   }
 
-  /** The whole file in memory: fine for small files; prefer stream() or moveTo() for large ones. */
+  /** The whole file in memory: fine for small files; prefer stream() or save() for large ones. */
   async bytes(): Promise<Uint8Array> {
-    return new Uint8Array(await Bun.file(this.#path).arrayBuffer());
+    return new Uint8Array(await this.#source.blob.arrayBuffer());
   }
 
   async text(): Promise<string> {
-    return Bun.file(this.#path).text();
+    return this.#source.blob.text();
   }
 
   /**
-   * Moves the file to `destination` (parent folders created, an existing
-   * file replaced) without copying when both are on one disk.
+   * Keeps the file in the app's upload storage under `key` (default: its
+   * relative path), replacing what was there, and returns the key for
+   * `getUploadUrl(key)`. The same call works whatever the storage: the
+   * upload directory on disk, or a bucket when one is configured.
+   */
+  async save(key: string = this.relativePath): Promise<string> {
+    const stored = await getUploadStorage().save(key, this.#source);
+    this.#kept = true;
+    return stored;
+  }
+
+  /**
+   * Moves the file to `destination` on this machine (parent folders created,
+   * an existing file replaced) without copying when both are on one disk.
    */
   async moveTo(destination: string): Promise<string> {
     const target = resolve(destination);
-    await mkdir(dirname(target), { recursive: true });
-    try {
-      await rename(this.#path, target);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
-      // Another disk: copy beside the target, then swap it in, so no half-written file is ever visible.
-      const partial = `${target}.partial-${crypto.randomUUID()}`;
-      await copyFile(this.#path, partial);
-      await rename(partial, target);
-      await rm(this.#path, { force: true });
-    }
-    this.#path = target;
-    this.#moved = true;
+    await placeFile(this.#source, target);
+    this.#source = fileSource(target);
+    this.#kept = true;
     return target;
   }
 
-  /** Internal: deletes the temporary file unless the handler moved it. */
+  /** Internal: frees the temporary bytes unless the handler kept them. */
   async discard(): Promise<void> {
-    if (!this.#moved) await rm(this.#path, { force: true }).catch(() => {});
+    if (!this.#kept) await this.#source.discard().catch(() => {});
   }
 }

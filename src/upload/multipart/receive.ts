@@ -5,13 +5,14 @@ import { FIELDS, HEADERS, UPLOAD_PARAMS, type UploadConfig, type UploadFilesMark
 import type { Runtime, Session } from "../../runtime";
 import type { InflightUploads } from "../intake/inflight";
 import { spoolMultipart } from "./spool";
-import { sanitizeFileName } from "../storage/paths";
+import { sanitizeFileName, sanitizeRelativePath } from "../storage/paths";
 import { progressReporter } from "../intake/progress";
 import { argumentsWith, readUploadAction, type UploadAction } from "../zone/action";
 import { admitUpload } from "../intake/admission";
 import type { UploadContext, UploadOptions } from "../options";
 import { UploadChunkIterator } from "../intake/chunks";
 import { UploadFile } from "../intake/upload-file";
+import { fileSource } from "../storage/source";
 
 // Room for the form's hidden fields and the part headers around the files.
 const MULTIPART_OVERHEAD = 64 * 1024;
@@ -66,7 +67,7 @@ export async function receiveUpload(context: UploadContext, request: Request, se
         return { maxFileSize: admission.checkStart({ name: info.fileName, type: info.contentType }, info.index + 1).maxSize };
       },
     });
-    files = body.files.map((file) => new UploadFile(sanitizeFileName(file.fileName), file.size, file.contentType, file.path));
+    files = body.files.map((file) => new UploadFile(sanitizeFileName(file.fileName), file.size, file.contentType, fileSource(file.path), sanitizeRelativePath(file.fileName)));
     if (files.length === 0) throw new HttpError(422, "No file was chosen");
     for (const file of body.files) admission!.checkHead({ name: file.fileName, type: file.contentType, size: file.size }, file.head);
     await progress?.finish();

@@ -86,6 +86,25 @@ export function sanitizeFileName(raw: string): string {
   return name;
 }
 
+/** The most folders a relative path keeps; deeper ones are cut from the top. */
+const MAX_PATH_SEGMENTS = 32;
+
+/**
+ * A relative path from a browser (a file in a picked or dropped folder:
+ * `photos/2024/a.png`) made safe to recreate below a folder of ours: split
+ * on `/` and `\`, each segment through sanitizeFileName, empty, `.` and `..`
+ * segments dropped, at most 32 folders deep. Never absolute, never climbing
+ * out: `../../etc/passwd` is `etc/passwd`.
+ */
+export function sanitizeRelativePath(raw: string): string {
+  const segments = raw
+    .toWellFormed()
+    .split(/[/\\]/)
+    .filter((segment, index) => !/^\s*\.*\s*$/.test(segment) && !(index === 0 && /^[a-z]:$/i.test(segment)))
+    .map(sanitizeFileName);
+  return segments.length === 0 ? FALLBACK_NAME : segments.slice(-MAX_PATH_SEGMENTS - 1).join("/");
+}
+
 function trimName(name: string): string {
   return name.replace(/^\s+/, "").replace(/[\s.]+$/, "");
 }

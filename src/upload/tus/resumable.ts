@@ -8,12 +8,13 @@ import { argumentsWith, readUploadAction, type RawUploadAction, type UploadActio
 import { UploadCancelledError, UploadChunkIterator } from "../intake/chunks";
 import { admitUpload, type Admission } from "../intake/admission";
 import { SNIFF_BYTES } from "../rules/sniff";
-import { sanitizeFileName } from "../storage/paths";
+import { sanitizeFileName, sanitizeRelativePath } from "../storage/paths";
 import { progressReporter } from "../intake/progress";
 import type { UploadContext } from "../options";
 import { createTusHandler, TUS_HEADERS, TUS_VERSION, type TerminateReason, type TusHandler, type TusSink, type TusUploadInfo } from "./index";
 import { isComplete } from "./store";
 import { UploadFile } from "../intake/upload-file";
+import { fileSource } from "../storage/source";
 
 /**
  * Files sent together over tus for one handler call. A batch of `size`
@@ -263,7 +264,8 @@ export class ResumableUploads {
       const info = await this.tus.store.get(id);
       if (!info) throw new HttpError(410, "A file of this batch is gone: start the upload again");
       const name = sanitizeFileName(info.metadata[META.filename] || "file");
-      files.push(new UploadFile(name, info.length, info.metadata[META.filetype] || "application/octet-stream", this.tus.store.dataPath(id)));
+      const relativePath = sanitizeRelativePath(info.metadata[META.relativePath] || info.metadata[META.filename] || "file");
+      files.push(new UploadFile(name, info.length, info.metadata[META.filetype] || "application/octet-stream", fileSource(this.tus.store.dataPath(id)), relativePath));
     }
     try {
       const outcome = await this.#runtime.runEvent(batch.sessionId, batch.action.handler, argumentsWith(batch.action, files));

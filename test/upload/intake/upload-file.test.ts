@@ -1,8 +1,9 @@
-import { afterAll, beforeEach, describe, expect, test } from "bun:test";
+import { afterAll, afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UploadFile } from "../../../src/upload/intake/upload-file";
+import { fileSource } from "../../../src/upload/storage/source";
 
 const root = mkdtempSync(join(tmpdir(), "hs-upload-file-"));
 // Another file system, when the machine has one (tmpfs): moveTo must copy there.
@@ -25,7 +26,7 @@ beforeEach(() => {
 function spooled(content: string | Uint8Array, name = "report.txt", contentType = "text/plain"): UploadFile {
   const path = join(tempDir, `upload-${crypto.randomUUID()}`);
   writeFileSync(path, content);
-  return new UploadFile(name, Buffer.byteLength(content), contentType, path);
+  return new UploadFile(name, Buffer.byteLength(content), contentType, fileSource(path));
 }
 
 describe("reading", () => {
@@ -56,10 +57,10 @@ describe("reading", () => {
 describe("moveTo", () => {
   test("moves the file into another folder, creating the folders, and reads from there after", async () => {
     const file = spooled("keep me");
-    const source = file.path;
+    const source = file.path!;
     const destination = join(root, `moved-${counter}`, "a", "b", "kept.txt");
     expect(await file.moveTo(destination)).toBe(destination);
-    expect(file.path).toBe(destination);
+    expect(file.path!).toBe(destination);
     expect(readFileSync(destination, "utf8")).toBe("keep me");
     expect(existsSync(source)).toBe(false);
     expect(await file.text()).toBe("keep me");
@@ -80,14 +81,14 @@ describe("moveTo", () => {
 
   test("moves to another disk by copying, leaving no partial file and no source", async () => {
     const file = spooled(new Uint8Array(256 * 1024).fill(7), "big.bin");
-    const source = file.path;
+    const source = file.path!;
     const folder = join(otherDiskRoot, `case-${counter}`);
     const destination = join(folder, "big.bin");
     await file.moveTo(destination);
     expect(statSync(destination).size).toBe(256 * 1024);
     expect(readdirSync(folder)).toEqual(["big.bin"]);
     expect(existsSync(source)).toBe(false);
-    expect(file.path).toBe(destination);
+    expect(file.path!).toBe(destination);
   });
 
   test("replaces a file already at the destination on another disk", async () => {
@@ -114,7 +115,7 @@ describe("moveTo", () => {
     const blocker = join(root, `moved-${counter}-file`);
     writeFileSync(blocker, "not a folder");
     await expect(file.moveTo(join(blocker, "kept.txt"))).rejects.toThrow(/ENOTDIR|EEXIST/);
-    expect(file.path.startsWith(tempDir)).toBe(true);
+    expect(file.path!.startsWith(tempDir)).toBe(true);
     expect(await file.text()).toBe("stay");
   });
 });
@@ -123,7 +124,7 @@ describe("discard", () => {
   test("deletes a file the handler did not move", async () => {
     const file = spooled("temporary");
     await file.discard();
-    expect(existsSync(file.path)).toBe(false);
+    expect(existsSync(file.path!)).toBe(false);
     expect(readdirSync(tempDir)).toEqual([]);
   });
 
@@ -137,9 +138,64 @@ describe("discard", () => {
 
   test("does not throw when the file is already gone, or when called twice", async () => {
     const file = spooled("gone");
-    rmSync(file.path);
+    rmSync(file.path!);
     await file.discard();
     await file.discard();
     expect(readdirSync(tempDir)).toEqual([]);
+  });
+});
+
+describe("save", () => {
+  let uploadDir: string;
+  let previous: string | undefined;
+  beforeEach(() => {
+    previous = process.env.UPLOADED_FILES_DIR;
+    uploadDir = join(root, `uploads-${counter}`);
+    process.env.UPLOADED_FILES_DIR = uploadDir;
+  });
+  afterEach(() => {
+    if (previous === undefined) delete process.env.UPLOADED_FILES_DIR;
+    else process.env.UPLOADED_FILES_DIR = previous;
+  });
+
+  test("keeps the file in the upload directory under its name and returns the key for getUploadUrl", async () => {
+    const file = spooled("saved", "notes.txt");
+    const source = file.path!;
+    expect(await file.save()).toBe("notes.txt");
+    expect(readFileSync(join(uploadDir, "notes.txt"), "utf8")).toBe("saved");
+    expect(existsSync(source)).toBe(false);
+    await file.discard();
+    expect(readFileSync(join(uploadDir, "notes.txt"), "utf8")).toBe("saved");
+  });
+
+  test("recreates the folder a file came from, from its relative path", async () => {
+    const path = join(tempDir, `upload-${crypto.randomUUID()}`);
+    writeFileSync(path, "deep");
+    const file = new UploadFile("a.png", 4, "image/png", fileSource(path), "photos/2024/a.png");
+    expect(await file.save()).toBe("photos/2024/a.png");
+    expect(readFileSync(join(uploadDir, "photos", "2024", "a.png"), "utf8")).toBe("deep");
+  });
+
+  test("a hostile key stays inside the upload directory", async () => {
+    const file = spooled("contained");
+    expect(await file.save("../../outside.txt")).toBe("outside.txt");
+    expect(readFileSync(join(uploadDir, "outside.txt"), "utf8")).toBe("contained");
+    expect(existsSync(join(root, "outside.txt"))).toBe(false);
+  });
+
+  test("replaces a file saved before under the same key", async () => {
+    await spooled("first", "same.txt").save();
+    await spooled("second", "same.txt").save();
+    expect(readFileSync(join(uploadDir, "same.txt"), "utf8")).toBe("second");
+    expect(readdirSync(uploadDir)).toEqual(["same.txt"]);
+  });
+
+  test("copies bytes that are not on this disk (a bucket's Blob) and frees them", async () => {
+    let discarded = 0;
+    const file = new UploadFile("remote.txt", 6, "text/plain", { blob: new Blob(["remote"]), discard: async () => void discarded++ });
+    expect(await file.save()).toBe("remote.txt");
+    expect(readFileSync(join(uploadDir, "remote.txt"), "utf8")).toBe("remote");
+    expect(discarded).toBe(1);
+    expect(readdirSync(uploadDir)).toEqual(["remote.txt"]);
   });
 });

@@ -87,6 +87,27 @@ describe("what the handler receives", () => {
     for (const name of names) expect(join(getUploadDir(), name).startsWith(getUploadDir() + "/")).toBe(true);
   });
 
+  test("files of a folder keep their path inside it as relativePath, made safe, and save() recreates the tree", async () => {
+    const page = await openPage(testbed.app);
+    hooks.take = async (files) => {
+      for (const file of files) await file.save();
+    };
+    const response = await send(page, "send-any", "any", [
+      filePart("photos/2024/a.png", "a"),
+      filePart("photos/../../../escape.txt", "b"),
+      filePart("plain.txt", "c"),
+    ]);
+    expect(response.status).toBe(200);
+    const files = records.take[0]!;
+    expect(files.map((file) => [file.name, file.relativePath])).toEqual([
+      ["a.png", "photos/2024/a.png"],
+      ["escape.txt", "photos/escape.txt"],
+      ["plain.txt", "plain.txt"],
+    ]);
+    expect(await Bun.file(join(getUploadDir(), "photos", "2024", "a.png")).text()).toBe("a");
+    expect(await Bun.file(join(getUploadDir(), "photos", "escape.txt")).text()).toBe("b");
+  });
+
   test("arguments bound around uploadFiles arrive in order, with the files in the marker's place", async () => {
     const page = await openPage(testbed.app);
     const response = await send(page, "send-with", "any", [filePart("a.txt", "a"), filePart("b.txt", "b")]);
@@ -119,7 +140,7 @@ describe("files on disk", () => {
     const page = await openPage(testbed.app);
     let duringHandler: string[] = [];
     hooks.take = async (files) => {
-      duringHandler = files.map((file) => file.path);
+      duringHandler = files.map((file) => file.path!);
     };
     const response = await send(page, "send-any", "any", [filePart("one.txt", "1"), filePart("two.txt", "2")]);
     expect(response.status).toBe(200);

@@ -6,6 +6,7 @@ import {
   getUploadDir,
   getUploadUrl,
   isPathInsideDirectory,
+  sanitizeRelativePath,
   sanitizeFileName,
 } from "../../../src/upload/storage/paths";
 
@@ -227,6 +228,40 @@ describe("sanitizeFileName", () => {
       expect(path.dirname(path.join(dir, safe))).toBe(dir);
       expect(isPathInsideDirectory(dir, path.join(dir, safe))).toBe(true);
     }
+  });
+});
+
+describe("sanitizeRelativePath", () => {
+  test("keeps a folder's tree", () => {
+    expect(sanitizeRelativePath("photos/2024/a.png")).toBe("photos/2024/a.png");
+  });
+
+  test("never climbs out: dot-dot segments are dropped", () => {
+    expect(sanitizeRelativePath("../../etc/passwd")).toBe("etc/passwd");
+    expect(sanitizeRelativePath("a/../../b.txt")).toBe("a/b.txt");
+    expect(sanitizeRelativePath("..")).toBe("file");
+  });
+
+  test("is never absolute, with / or with a drive letter", () => {
+    expect(sanitizeRelativePath("/etc/passwd")).toBe("etc/passwd");
+    expect(sanitizeRelativePath("C:\\Windows\\win.ini")).toBe("Windows/win.ini");
+  });
+
+  test("reads backslashes as folders and drops empty and dot segments", () => {
+    expect(sanitizeRelativePath("a\\b\\.\\c.txt")).toBe("a/b/c.txt");
+    expect(sanitizeRelativePath("a//b/ /c")).toBe("a/b/c");
+  });
+
+  test("sanitises each segment as a file name", () => {
+    expect(sanitizeRelativePath("CON/a\u0000b?.txt")).toBe("_CON/ab_.txt");
+  });
+
+  test("keeps at most 32 folders, cutting from the top", () => {
+    const deep = Array.from({ length: 40 }, (_, index) => `d${index}`).join("/") + "/f.txt";
+    const kept = sanitizeRelativePath(deep).split("/");
+    expect(kept.length).toBe(33);
+    expect(kept.at(-1)).toBe("f.txt");
+    expect(kept[0]).toBe("d8");
   });
 });
 

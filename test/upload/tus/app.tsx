@@ -179,10 +179,12 @@ export const lab = {
   /** Where `take` moves the files it got; none when empty. */
   moveInto: "",
   progress: [] as UploadProgress[],
+  /** Runs first in `take`, with the files as the handler got them. */
+  onTake: undefined as ((files: UploadFile[]) => void) | undefined,
 };
 
 export function resetLab(): void {
-  Object.assign(lab, { chunks: [], keepBytes: false, taken: 0, bytesPerSecond: Infinity, caught: [], ended: 0, files: [], moveInto: "", progress: [] });
+  Object.assign(lab, { chunks: [], keepBytes: false, taken: 0, bytesPerSecond: Infinity, caught: [], ended: 0, files: [], moveInto: "", progress: [], onTake: undefined });
 }
 
 function record(chunk: UploadChunk): void {
@@ -235,6 +237,7 @@ export class Lab extends State {
   }
 
   async take(files: UploadFile[]) {
+    lab.onTake?.(files);
     for (const file of files) {
       const entry = { name: file.name, size: file.size, contentType: file.contentType, bytes: await file.bytes(), movedTo: undefined as string | undefined };
       if (lab.moveInto) {

@@ -250,3 +250,16 @@ test("the upload's session is its page's: another session's cookie gets 404", as
   expect(new URL(ORIGIN + location).pathname).toBe(location);
 });
 
+
+test("a relativePath in the metadata reaches the handler as a path inside its folder, never climbing out", async () => {
+  const zone = await openZone(app, "/lab", "files", "take");
+  const metadata = serializeMetadata({ ...metadataFor(zone, { filename: "a.txt" }), relativePath: "../../docs/2024/a.txt" });
+  const response = await app.handle(tusRequest("POST", "/_tus", zone.session, { "Upload-Length": "3", "Upload-Metadata": metadata }));
+  expect(response.status).toBe(201);
+  const location = new URL(response.headers.get("Location")!, ORIGIN).pathname;
+  let seen: string[] = [];
+  lab.onTake = (files) => (seen = files.map((file) => file.relativePath));
+  expect((await patch(app, location, zone.session, 0, randomBytes(3))).status).toBe(204);
+  await eventually(() => seen.length === 1, "the handler to take the file");
+  expect(seen).toEqual(["docs/2024/a.txt"]);
+});
