@@ -3,7 +3,7 @@
 // with Node, and the app it creates brings its own Bun from npm.
 
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -59,7 +59,8 @@ function newApp(args) {
     const path = join(appDir, file);
     writeFileSync(path, readFileSync(path, "utf8").replaceAll("my-app", name));
   }
-  writeFileSync(join(appDir, "package.json"), JSON.stringify(appPackageJson(name, appDir), null, 2) + "\n");
+  const pkg = appPackageJson(name, appDir);
+  writeFileSync(join(appDir, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
   const shown = relative(process.cwd(), appDir) || ".";
   console.log(`Created ${name} in ${appDir}
 
@@ -67,6 +68,13 @@ function newApp(args) {
   npm install
   npm run dev     # http://localhost:3000 (PORT to change it)
   npm test`);
+  // Run from a checkout rather than from an installed package: npm would look for this version on the registry.
+  if (pkg.dependencies.hyperstate.startsWith("^") && !packageDir.split(sep).includes("node_modules")) {
+    console.log(`
+This hyperstate is a checkout, so the app depends on hyperstate@${pkg.dependencies.hyperstate}.
+To depend on the checkout instead: npm pack in ${packageDir}, then
+  npx --package <path to>/hyperstate-${self.version}.tgz hyperstate new <dir>`);
+  }
   return 0;
 }
 

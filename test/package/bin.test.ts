@@ -68,6 +68,12 @@ describe("hyperstate new", () => {
     expect(pkg.scripts.test).toContain("xss-scan");
   });
 
+  test("run from a checkout, says how to depend on the checkout instead", async () => {
+    const { stdout } = await hyperstate("new", "shop");
+    expect(stdout).toContain("This hyperstate is a checkout");
+    expect(stdout).toContain(`hyperstate-${version}.tgz hyperstate new <dir>`);
+  });
+
   test("the app's tsconfig has the JSX settings and the XSS plugin", async () => {
     await hyperstate("new", "shop");
     const { compilerOptions } = JSON.parse(await readFile(join(workDir, "shop", "tsconfig.json"), "utf8"));

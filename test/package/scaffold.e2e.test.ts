@@ -70,12 +70,13 @@ async function killTree(pid: number): Promise<void> {
 
 let workDir: string;
 let appDir: string;
+let scaffoldOutput: string;
 
 beforeAll(async () => {
   workDir = await mkdtemp(join(tmpdir(), "hs-scaffold-"));
   appDir = join(workDir, "my-app");
   await mustRun(repo, ["npm", "pack", "--pack-destination", workDir]);
-  await mustRun(workDir, ["npx", "--yes", "--package", `./${tarballName}`, "hyperstate", "new", "my-app"]);
+  scaffoldOutput = await mustRun(workDir, ["npx", "--yes", "--package", `./${tarballName}`, "hyperstate", "new", "my-app"]);
   await mustRun(appDir, ["npm", "install"]);
 }, 240_000);
 
@@ -93,6 +94,8 @@ describe("an app made by hyperstate new from the packed tarball", () => {
   test("depends on the tarball it was made from, and brings its own Bun", async () => {
     const pkg = JSON.parse(await readFile(join(appDir, "package.json"), "utf8"));
     expect(pkg.dependencies.hyperstate).toBe(`file:../${tarballName}`);
+    expect(scaffoldOutput).toContain("npm run dev");
+    expect(scaffoldOutput).not.toContain("is a checkout");
     expect(Object.keys(pkg.dependencies)).toContain("bun");
     expect(await Bun.file(join(appDir, "node_modules", ".bin", "bun")).exists()).toBe(true);
   });
