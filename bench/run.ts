@@ -43,6 +43,8 @@ const chosen = names.length ? names : Object.keys(SCENARIOS);
 const info = await machine();
 console.log(`${info.nproc} × ${info.cpu}, ${info.memoryGiB} GiB, Bun ${info.bun}, load ${info.loadavgAtStart.join(" ")}`);
 const workDir = await mkdtemp(join(tmpdir(), "hyperstate-bench-"));
+// Servers keep their default session database in the run's folder, never in ./.hyperstate.
+process.env.HYPERSTATE_DATA_DIR = join(workDir, "data");
 // Ctrl-C or a kill: the servers and the temp files go too.
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
