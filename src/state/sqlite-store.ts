@@ -18,11 +18,17 @@ export interface SqliteStoreOptions {
 const APPLICATION_ID = 0x68737374;
 const SCHEMA_VERSION = 1;
 
+/** Longest a read's renewal waits before it is written (a save writes it at once). */
+const RENEWAL_DELAY_MS = 1000;
+
 /**
  * Sessions in one SQLite file (WAL): they survive a restart and a
  * `bun --watch` reload, with the memory store's bounds. `touched` is a
  * sequence, not a clock, so the least recently used session is exact even
- * when many are saved in one millisecond.
+ * when many are saved in one millisecond. A read is a plain SELECT: the
+ * renewal it makes (recency and ttl) is kept in memory and written with
+ * the next save, sweep or close, or within a second, so an event costs one
+ * write transaction, not three.
  */
 export class SqliteStore implements SessionStore {
   readonly path: string;
@@ -31,6 +37,9 @@ export class SqliteStore implements SessionStore {
   readonly #maxSessions: number;
   readonly #sweeper: ReturnType<typeof setInterval>;
   readonly #statements;
+  /** Renewals not written yet, in the order the reads happened: session id -> new expiry. */
+  readonly #renewals = new Map<string, number>();
+  #renewalTimer?: ReturnType<typeof setTimeout>;
   #closed = false;
 
   constructor(options: SqliteStoreOptions) {
@@ -39,11 +48,9 @@ export class SqliteStore implements SessionStore {
     this.#maxSessions = options.maxSessions ?? 10_000;
     this.#db = openSessionDatabase(this.path);
     const next = "(SELECT COALESCE(MAX(touched), 0) + 1 FROM sessions)";
-    this.#statements = {
-      // A read renews the session's ttl and makes it the most recent.
-      get: this.#db.query<{ data: string }, [number, string, number]>(
-        `UPDATE sessions SET touched = ${next}, expires = ?1 WHERE id = ?2 AND expires > ?3 RETURNING data`,
-      ),
+    const statements = {
+      get: this.#db.query<{ data: string; expires: number }, [string]>("SELECT data, expires FROM sessions WHERE id = ?1"),
+      renew: this.#db.query<never, [number, string]>(`UPDATE sessions SET touched = ${next}, expires = ?1 WHERE id = ?2`),
       set: this.#db.query<never, [string, string, number]>(
         `INSERT INTO sessions (id, data, touched, expires) VALUES (?1, ?2, ${next}, ?3)
          ON CONFLICT (id) DO UPDATE SET data = excluded.data, touched = excluded.touched, expires = excluded.expires`,
@@ -53,32 +60,49 @@ export class SqliteStore implements SessionStore {
       delete: this.#db.query<never, [string]>("DELETE FROM sessions WHERE id = ?1"),
       sweep: this.#db.query<never, [number]>("DELETE FROM sessions WHERE expires <= ?1"),
     };
+    this.#statements = statements;
+    this.#save = this.#db.transaction((sessionId: string, json: string) => {
+      this.#writeRenewals();
+      statements.set.run(sessionId, json, Date.now() + this.#ttlMs);
+      // Expired rows not yet swept are the least recent, so they are evicted first.
+      const over = statements.count.get()!.count - this.#maxSessions;
+      if (over > 0) statements.evict.run(over);
+    });
+    this.#flushRenewals = this.#db.transaction(() => this.#writeRenewals());
     this.#sweeper = setInterval(() => this.sweep(), options.sweepIntervalMs ?? 60_000);
     this.#sweeper.unref?.();
   }
 
+  readonly #save: (sessionId: string, json: string) => void;
+  readonly #flushRenewals: () => void;
+
   async get(sessionId: string): Promise<SessionData | undefined> {
     this.#refuseIfClosed();
     const now = Date.now();
-    const row = this.#statements.get.get(now + this.#ttlMs, sessionId, now);
-    return row ? (JSON.parse(row.data) as SessionData) : undefined;
+    const row = this.#statements.get.get(sessionId);
+    if (!row || Math.max(row.expires, this.#renewals.get(sessionId) ?? 0) <= now) return undefined;
+    // Re-inserting moves the session to the young end of the pending renewals.
+    this.#renewals.delete(sessionId);
+    this.#renewals.set(sessionId, now + this.#ttlMs);
+    this.#renewalTimer ??= setTimeout(() => this.#flushPending(), RENEWAL_DELAY_MS);
+    this.#renewalTimer.unref?.();
+    return JSON.parse(row.data) as SessionData;
   }
 
   async set(sessionId: string, data: SessionData): Promise<void> {
     this.#refuseIfClosed();
-    this.#statements.set.run(sessionId, JSON.stringify(data), Date.now() + this.#ttlMs);
-    // Expired rows not yet swept are the least recent, so they are evicted first.
-    const over = this.#statements.count.get()!.count - this.#maxSessions;
-    if (over > 0) this.#statements.evict.run(over);
+    this.#save(sessionId, JSON.stringify(data));
   }
 
   async delete(sessionId: string): Promise<void> {
     this.#refuseIfClosed();
+    this.#renewals.delete(sessionId);
     this.#statements.delete.run(sessionId);
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
+    this.#flushPending();
     this.#closed = true;
     clearInterval(this.#sweeper);
     this.#db.close();
@@ -86,7 +110,21 @@ export class SqliteStore implements SessionStore {
 
   /** Drops every session idle for longer than the TTL. */
   sweep(now = Date.now()): void {
-    if (!this.#closed) this.#statements.sweep.run(now);
+    if (this.#closed) return;
+    this.#flushPending();
+    this.#statements.sweep.run(now);
+  }
+
+  #flushPending(): void {
+    clearTimeout(this.#renewalTimer);
+    this.#renewalTimer = undefined;
+    if (this.#renewals.size && !this.#closed) this.#flushRenewals();
+  }
+
+  /** Inside a transaction: each renewal in the order of its read, so recency stays exact. */
+  #writeRenewals(): void {
+    for (const [sessionId, expires] of this.#renewals) this.#statements.renew.run(expires, sessionId);
+    this.#renewals.clear();
   }
 
   #refuseIfClosed(): void {

@@ -27,6 +27,20 @@ describe("SqliteStore", () => {
     await second.close();
   });
 
+  test("a read's renewal is written to the file by the time the store closes", async () => {
+    const file = newFile();
+    const first = new SqliteStore({ path: file, ttlMs: 1000 });
+    await first.set("a", { Counter: { count: 1 } });
+    await Bun.sleep(600);
+    expect(await first.get("a")).toEqual({ Counter: { count: 1 } });
+    await first.close();
+    await Bun.sleep(600);
+    // 1.2 s after the save, 0.6 s after the read: alive only if the read's renewal reached the file.
+    const second = new SqliteStore({ path: file, ttlMs: 1000 });
+    expect(await second.get("a")).toEqual({ Counter: { count: 1 } });
+    await second.close();
+  });
+
   test("two stores on one file see each other's saves (two processes, or a reload overlapping the old one)", async () => {
     const file = newFile();
     const [one, two] = [new SqliteStore({ path: file }), new SqliteStore({ path: file })];
