@@ -1,5 +1,5 @@
-import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { getDataDir } from "../data-dir";
 import type { Runtime } from "../runtime";
 import type { InflightUploads } from "./intake/inflight";
 
@@ -8,7 +8,11 @@ export interface UploadOptions {
   maxFileSize?: number;
   /** The largest request body; refused from its Content-Length before it is read. @default 4 GiB */
   maxRequestSize?: number;
-  /** Where files wait for their handler. @default <os tmpdir>/hyperstate-uploads */
+  /**
+   * Where files wait for their handler, and unfinished resumable uploads
+   * (under `tus/`) outlive a restart. Not the OS temp dir: a tmpfs `/tmp`
+   * would lose them. @default <data dir>/uploads (see getDataDir)
+   */
   tempDir?: string;
   /** The least time between two calls of a progress handler. @default 100 */
   progressIntervalMs?: number;
@@ -30,7 +34,7 @@ export function uploadDefaults(options: UploadOptions = {}): Required<UploadOpti
   return {
     maxFileSize: options.maxFileSize ?? 2 * 1024 ** 3,
     maxRequestSize: options.maxRequestSize ?? 4 * 1024 ** 3,
-    tempDir: options.tempDir ?? join(tmpdir(), "hyperstate-uploads"),
+    tempDir: options.tempDir ?? join(getDataDir(), "uploads"),
     progressIntervalMs: options.progressIntervalMs ?? 100,
     resumableAbove: options.resumableAbove ?? 64 * 1024 ** 2,
     chunkSize: options.chunkSize ?? 8 * 1024 ** 2,
