@@ -1,18 +1,16 @@
-import { refuseForeignForm } from "../../origin";
-import { nativeAnswer, scriptAnswer } from "../../render/answers";
 import { HttpError } from "../../errors";
-import { FIELDS, HEADERS, UPLOAD_PARAMS, type UploadConfig, type UploadFilesMarker } from "../../protocol";
+import { refuseForeignForm } from "../../origin";
+import { FIELDS, HEADERS, UPLOAD_PARAMS, type UploadConfig } from "../../protocol";
+import { nativeAnswer, scriptAnswer } from "../../render/answers";
 import type { Runtime, Session } from "../../runtime";
-import type { InflightUploads } from "../intake/inflight";
-import { spoolMultipart } from "./spool";
-import { sanitizeFileName, sanitizeRelativePath } from "../storage/paths";
-import { progressReporter } from "../intake/progress";
-import { argumentsWith, readUploadAction, type UploadAction } from "../zone/action";
 import { admitUpload } from "../intake/admission";
-import type { UploadContext, UploadOptions } from "../options";
-import { UploadChunkIterator } from "../intake/chunks";
+import { deliverFiles, progressFor, startChunkHandler } from "../intake/delivery";
 import { UploadFile } from "../intake/upload-file";
+import type { UploadContext, UploadOptions } from "../options";
+import { sanitizeFileName, sanitizeRelativePath } from "../storage/paths";
 import { fileSource } from "../storage/source";
+import { readUploadAction, type UploadAction } from "../zone/action";
+import { spoolMultipart } from "./spool";
 
 // Room for the form's hidden fields and the part headers around the files.
 const MULTIPART_OVERHEAD = 64 * 1024;
@@ -45,11 +43,7 @@ export async function receiveUpload(context: UploadContext, request: Request, se
   const forget = inflight.start(session.id, uploadId, controller);
   const onClientGone = () => controller.abort(new HttpError(400, "The client went away before the upload finished"));
   request.signal.addEventListener("abort", onClientGone, { once: true });
-  const progress = progressHandler
-    ? progressReporter(Number.isFinite(length) ? length : 0, options.progressIntervalMs, (value) =>
-        runtime.runEvent(session.id, progressHandler, [value]),
-      )
-    : undefined;
+  const progress = progressFor(runtime, session.id, action, Number.isFinite(length) ? length : 0, options.progressIntervalMs);
 
   let files: UploadFile[] = [];
   try {
@@ -74,7 +68,7 @@ export async function receiveUpload(context: UploadContext, request: Request, se
     const tabId = request.headers.get(HEADERS.tab) ?? undefined;
     const outcome = action.marker.chunked
       ? await feedChunkHandler(runtime, session.id, action, files)
-      : await runtime.runEvent(session.id, action.handler, argumentsWith(action, files), { tabId });
+      : await deliverFiles(runtime, session.id, action, files, { tabId });
     if (!fromScript) return nativeAnswer(runtime, request, session, body.fields.get(FIELDS.returnTo)?.[0], outcome);
     return scriptAnswer(runtime, request, session, outcome);
   } catch (error) {
@@ -105,8 +99,8 @@ function refuseOversizedBody(length: number, config: UploadConfig | undefined, o
  * the handler has finished, so the page it returns to shows the result.
  */
 async function feedChunkHandler(runtime: Runtime, sessionId: string, action: UploadAction, files: UploadFile[]) {
-  const chunks = new UploadChunkIterator();
-  const outcome = await runtime.runEvent(sessionId, action.handler, argumentsWith(action, chunks));
+  const { chunks, run } = startChunkHandler(runtime, sessionId, action);
+  const outcome = await run;
   try {
     for (const file of files) {
       const reader = file.stream().getReader();

@@ -4,12 +4,12 @@ import { HttpError } from "../../errors";
 import { ROUTES, TUS_METADATA as META, type UploadConfig, type UploadFilesMarker } from "../../protocol";
 import type { Runtime } from "../../runtime";
 import { readSessionId } from "../../state/session";
-import { argumentsWith, readUploadAction, type RawUploadAction, type UploadAction } from "../zone/action";
+import { readUploadAction, type RawUploadAction, type UploadAction } from "../zone/action";
 import { UploadCancelledError, UploadChunkIterator } from "../intake/chunks";
 import { admitUpload, type Admission } from "../intake/admission";
 import { SNIFF_BYTES } from "../rules/sniff";
 import { sanitizeFileName, sanitizeRelativePath } from "../storage/paths";
-import { progressReporter } from "../intake/progress";
+import { deliverFiles, progressFor, startChunkHandler, type ProgressReporter } from "../intake/delivery";
 import type { UploadContext } from "../options";
 import { createTusHandler, TUS_HEADERS, TUS_VERSION, type TerminateReason, type TusHandler, type TusSink, type TusUploadInfo } from "./index";
 import { isComplete } from "./store";
@@ -38,7 +38,7 @@ interface Batch {
   completed: Set<string>;
   /** For a chunk handler: the queue it reads. */
   chunks?: UploadChunkIterator;
-  report?: ReturnType<typeof progressReporter>;
+  report?: ProgressReporter;
 }
 
 const BATCH_ID = /^[A-Za-z0-9_-]{8,64}$/;
@@ -160,12 +160,7 @@ export class ResumableUploads {
   #openBatch(id: string, sessionId: string, admission: Admission, size: number): Batch {
     const { action } = admission;
     const batch: Batch = { id, sessionId, uploadId: action.uploadId, action, admission, size, uploads: [], reserved: 0, totalLength: 0, stored: new Map(), completed: new Set() };
-    const progressHandler = action.progress;
-    if (progressHandler) {
-      batch.report = progressReporter(() => batch.totalLength, this.#context.options.progressIntervalMs, (value) =>
-        this.#runtime.runEvent(sessionId, progressHandler, [value]),
-      );
-    }
+    batch.report = progressFor(this.#runtime, sessionId, action, () => batch.totalLength, this.#context.options.progressIntervalMs);
     if (action.marker.chunked) this.#startChunkHandler(batch);
     this.#batches.set(id, batch);
     return batch;
@@ -173,9 +168,9 @@ export class ResumableUploads {
 
   /** A chunk handler starts with the first file and reads as bytes arrive. */
   #startChunkHandler(batch: Batch): void {
-    const chunks = new UploadChunkIterator();
+    const { chunks, run } = startChunkHandler(this.#runtime, batch.sessionId, batch.action);
     batch.chunks = chunks;
-    void this.#runtime.runEvent(batch.sessionId, batch.action.handler, argumentsWith(batch.action, chunks)).then(async ({ done }) => {
+    void run.then(async ({ done }) => {
       let threw = false;
       try {
         await done;
@@ -268,12 +263,12 @@ export class ResumableUploads {
       files.push(new UploadFile(name, info.length, info.metadata[META.filetype] || "application/octet-stream", fileSource(this.tus.store.dataPath(id)), relativePath));
     }
     try {
-      const outcome = await this.#runtime.runEvent(batch.sessionId, batch.action.handler, argumentsWith(batch.action, files));
+      const outcome = await deliverFiles(this.#runtime, batch.sessionId, batch.action, files);
+      // The PATCH that completed the batch is no page request: the page hears the outcome over its stream.
       if (outcome.error || outcome.actions.length) {
         await this.#runtime.bus.publish({ sessionId: batch.sessionId, error: outcome.error, actions: outcome.actions });
       }
     } finally {
-      await Promise.all(files.map((file) => file.discard()));
       await this.#retire(batch);
     }
   }
