@@ -94,7 +94,7 @@ async function runCase(name: string, source: string) {
         );
         if (status !== "204") throw new Error(`PATCH at ${offset} answered ${status}`);
       }
-      written = tus.store.dataPath(location.slice("/_tus/".length));
+      written = tus.store.data.localPath!(location.slice("/_tus/".length));
     }
     const wallMs = performance.now() - started;
     const identical = (await sha256(written)) === (await sha256(source));
@@ -121,7 +121,7 @@ async function patchInProcess(tus: TusHandler, source: string): Promise<string> 
     const response = await tus.handle(new Request(`http://bench${location}`, { method: "PATCH", headers, body }));
     if (response.status !== 204) throw new Error(`PATCH at ${offset} answered ${response.status}`);
   }
-  return tus.store.dataPath(location.slice("/_tus/".length));
+  return tus.store.data.localPath!(location.slice("/_tus/".length));
 }
 
 /** Runs a shell command and returns its stdout (curl's status code). */

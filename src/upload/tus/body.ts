@@ -4,9 +4,15 @@
 
 import { ChecksumVerifier, type ExpectedChecksum } from "./checksum";
 import { ERRORS, TusError, type TusErrorEntry } from "./protocol";
-import type { TusSink, TusUploadInfo } from "./store";
+import type { TusUploadInfo } from "./stores";
 
-/** Where one PATCH's bytes go: the data file (DiskAppender) or a hook's sink. */
+/** Where a PATCH's bytes go in place of the data store: a hook's (a chunk handler's queue). */
+export interface TusSink {
+  /** Take `bytes` at `offset`; resolve when they are safely stored/consumed (back-pressure). */
+  write(info: TusUploadInfo, offset: number, bytes: Uint8Array): Promise<void>;
+}
+
+/** Where one PATCH's bytes go: the data store's appender or a hook's sink. */
 export interface BodyTarget {
   /** Resolves once the bytes are stored, so the next chunk may be read. */
   write(bytes: Uint8Array): Promise<void>;

@@ -3,11 +3,12 @@
 // Extensions: creation, creation-with-upload, termination, checksum, expiration.
 //
 // Expired uploads answer 410 Gone while their info is still on disk, and 404
-// once sweepExpired removed it. Locks are per process: run one tus handler
-// per upload directory.
+// once sweepExpired removed it. Upload info, bytes and leases live in the
+// stores given (TusStores); the in-process locker is the default, so without
+// a shared one, run one tus handler per upload directory.
 
 import { errorResponse as httpErrorResponse } from "../../errors";
-import { bufferedSinkTarget, receiveBody, streamingSinkTarget, type BodyTarget, type HeadGate } from "./body";
+import { bufferedSinkTarget, receiveBody, streamingSinkTarget, type BodyTarget, type HeadGate, type TusSink } from "./body";
 import { parseChecksumHeader, type ExpectedChecksum } from "./checksum";
 import { parseMetadata, serializeMetadata } from "./metadata";
 import {
@@ -20,14 +21,15 @@ import {
   TusError,
   effectiveMethod,
 } from "./protocol";
-import { isComplete, offsetCheckpointer, TusStore, type TusSink, type TusUploadInfo } from "./store";
+import { offsetCheckpointer, TusStore, withDiskStores } from "./store";
+import { isComplete, type TusStores, type TusUploadInfo } from "./stores";
 
 export interface TusHooks {
   /** Before anything is stored: validate (throw an HttpError to refuse, e.g. 413/415/422/403) and return the owner data to persist. */
   onCreate(request: Request, upload: { length: number; metadata: Record<string, string> }): Promise<Record<string, string>>;
   /** Every request on an existing upload: throw to refuse (answer 404 for someone else's upload, so ids do not leak). */
   authorize?(request: Request, info: TusUploadInfo): void | Promise<void>;
-  /** A different sink for this upload; undefined = the data file. Must be the same for every PATCH of the upload. */
+  /** A different sink for this upload; undefined = the data store. Must be the same for every PATCH of the upload. */
   sinkFor?(info: TusUploadInfo): TusSink | undefined;
   /** As bytes are stored (after each chunk; after the whole PATCH when it carried a checksum). Keep it cheap. */
   onProgress?(info: TusUploadInfo): void;
@@ -48,8 +50,10 @@ export interface TusHooks {
 export type TerminateReason = "deleted" | "expired" | "refused";
 
 export interface TusOptions {
-  /** Data files and info JSON live here; keep it outside the public upload directory. */
-  directory: string;
+  /** Where the disk stores keep data files and info JSON; keep it outside the public upload directory. @default `tus` in the data directory */
+  directory?: string;
+  /** Other backends for upload info, bytes or leases (Redis, S3); what is left out is the disk one, or the in-process locker. */
+  stores?: Partial<TusStores>;
   /** Where the endpoint is mounted, e.g. "/_tus"; Location headers are `${basePath}/${id}`. */
   basePath: string;
   /** Tus-Max-Size: the largest Upload-Length accepted. @default 8 GiB */
@@ -80,7 +84,7 @@ export function createTusHandler(options: TusOptions): TusHandler {
   const expirationMs = options.expirationMs ?? 24 * 60 * 60 * 1000;
   const maxChunkBuffer = options.maxChunkBuffer ?? 64 * MiB;
   const sweepIntervalMs = options.sweepIntervalMs ?? 10 * 60 * 1000;
-  const store = new TusStore(options.directory, (info) => hooks.onTerminate?.(info, "expired"));
+  const store = new TusStore(withDiskStores(options.stores, options.directory), (info) => hooks.onTerminate?.(info, "expired"));
   // The first bytes of uploads into a sink, held until the whole head is there to check (at most inspect.size each).
   const heldHeads = new Map<string, Uint8Array>();
   const sweepTimer = sweepIntervalMs > 0 ? setInterval(sweep, sweepIntervalMs) : undefined;
@@ -207,7 +211,7 @@ export function createTusHandler(options: TusOptions): TusHandler {
    * this request reached the length. Returns the info as saved.
    */
   async function writeBody(request: Request, id: string, expectedOffset: number, checksum: ExpectedChecksum | undefined) {
-    const lease = store.lease(id) ?? throwError(ERRORS.locked);
+    const lease = (await store.locker.acquire(id)) ?? throwError(ERRORS.locked);
     let info: TusUploadInfo;
     let refusal: unknown;
     try {
@@ -222,14 +226,14 @@ export function createTusHandler(options: TusOptions): TusHandler {
       if (sink && checksum && declared !== undefined && declared > maxChunkBuffer) throw new TusError(ERRORS.chunkTooLarge);
       const inspect = hooks.inspect;
       const headLength = inspect ? Math.min(inspect.size(info), info.length) : 0;
-      // A sink's share of the head that earlier PATCHes brought waited here; a data file has it stored.
-      const prefix = info.offset >= headLength ? new Uint8Array() : sink ? (heldHeads.get(id) ?? new Uint8Array()) : await store.readHead(id, info.offset);
+      // A sink's share of the head that earlier PATCHes brought waited here; the data store has it stored.
+      const prefix = info.offset >= headLength ? new Uint8Array() : sink ? (heldHeads.get(id) ?? new Uint8Array()) : await store.data.readHead(id, info.offset);
       const sinkFrom = info.offset - (sink ? prefix.length : 0);
       // A complete upload takes no more bytes, and its data may be gone to its owner already: nothing is opened.
       const target: BodyTarget = isComplete(info)
         ? NOTHING_MORE
         : !sink
-          ? await store.openAppender(info)
+          ? await store.data.append(info)
           : checksum
             ? bufferedSinkTarget(sink, info, maxChunkBuffer, sinkFrom)
             : streamingSinkTarget(sink, info, sinkFrom);
@@ -262,7 +266,7 @@ export function createTusHandler(options: TusOptions): TusHandler {
       }
       if (info.offset === before || !isComplete(info)) return info;
     } finally {
-      lease.release();
+      await lease.release();
       // A refused upload can never complete: it goes now, not at expiry.
       if (refusal) {
         heldHeads.delete(id);

@@ -1,4 +1,3 @@
-import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { HttpError } from "../../errors";
 import { ROUTES, TUS_METADATA as META, type UploadConfig, type UploadFilesMarker } from "../../protocol";
@@ -12,9 +11,8 @@ import { sanitizeFileName, sanitizeRelativePath } from "../storage/paths";
 import { deliverFiles, progressFor, startChunkHandler, type ProgressReporter } from "../intake/delivery";
 import type { UploadContext } from "../options";
 import { createTusHandler, TUS_HEADERS, TUS_VERSION, type TerminateReason, type TusHandler, type TusSink, type TusUploadInfo } from "./index";
-import { isComplete } from "./store";
+import { isComplete } from "./stores";
 import { UploadFile } from "../intake/upload-file";
-import { fileSource } from "../storage/source";
 
 /**
  * Files sent together over tus for one handler call. A batch of `size`
@@ -251,16 +249,18 @@ export class ResumableUploads {
     await this.#callFileHandler(batch);
   }
 
-  /** Every file is on disk: the ordinary handler gets them, then they are deleted unless it moved them. */
+  /** Every file is stored: the ordinary handler gets them, then they are deleted unless it kept them. */
   async #callFileHandler(batch: Batch): Promise<void> {
     this.#batches.delete(batch.id);
     const files: UploadFile[] = [];
+    const { data } = this.tus.store;
     for (const id of batch.uploads) {
       const info = await this.tus.store.get(id);
       if (!info) throw new HttpError(410, "A file of this batch is gone: start the upload again");
       const name = sanitizeFileName(info.metadata[META.filename] || "file");
       const relativePath = sanitizeRelativePath(info.metadata[META.relativePath] || info.metadata[META.filename] || "file");
-      files.push(new UploadFile(name, info.length, info.metadata[META.filetype] || "application/octet-stream", fileSource(this.tus.store.dataPath(id)), relativePath));
+      const source = { blob: await data.read(id), path: data.localPath?.(id), discard: () => data.delete(id) };
+      files.push(new UploadFile(name, info.length, info.metadata[META.filetype] || "application/octet-stream", source, relativePath));
     }
     try {
       const outcome = await deliverFiles(this.#runtime, batch.sessionId, batch.action, files);
@@ -310,7 +310,7 @@ export class ResumableUploads {
    * is complete instead of "gone".
    */
   async #retire(batch: Batch): Promise<void> {
-    await Promise.all(batch.uploads.map((id) => rm(this.tus.store.dataPath(id), { force: true })));
+    await Promise.all(batch.uploads.map((id) => this.tus.store.data.delete(id)));
     this.#forgetLater(batch);
   }
 
@@ -342,7 +342,7 @@ export class ResumableUploads {
   async #dropOrphans(): Promise<void> {
     for (const info of await this.tus.store.list().catch(() => [])) {
       if (this.#batches.has(info.owner.batch ?? "")) continue;
-      const hasData = await Bun.file(this.tus.store.dataPath(info.id)).exists();
+      const hasData = await this.tus.store.data.exists(info.id);
       if (hasData && !isChunked(info.metadata)) continue;
       if (hasData) this.#gone.set(info.id, "The server restarted while this upload ran, and its handler with it: start the upload again");
       await this.tus.store.delete(info.id);

@@ -1,114 +1,78 @@
-// The disk store: per upload, a data file `<id>` and its info `<id>.json` in
-// one directory, plus the in-process lease that keeps two requests from
-// writing one upload at once. The info is the truth about the offset; it is
-// rewritten atomically (temp file + rename) after every change, so a restart
-// resumes where the last stored byte was.
+// An upload's info, bytes and lease taken together, through the three
+// interfaces only: creation, termination that stops a running writer
+// first, and the expiry sweep. The backends are chosen by the caller.
 
-import { mkdirSync } from "node:fs";
-import { open, readdir, readFile, rename, rm, stat, writeFile, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
-import { FileWriter } from "../storage/file-writer";
-import type { BodyTarget } from "./body";
+import { getDataDir } from "../../data-dir";
+import { DiskDataStore } from "./disk-data-store";
+import { DiskInfoStore } from "./disk-info-store";
+import { ProcessLocker } from "./process-locker";
 import { ERRORS, TusError, UPLOAD_ID_PATTERN } from "./protocol";
+import { isComplete, type TusStores, type TusUploadInfo } from "./stores";
 
-export interface TusUploadInfo {
-  /** Random, matching UPLOAD_ID_PATTERN. */
-  id: string;
-  /** Upload-Length: the size of the whole upload in bytes. */
-  length: number;
-  /** Bytes stored so far. */
-  offset: number;
-  /** Decoded Upload-Metadata values (a key without a value maps to ""). */
-  metadata: Record<string, string>;
-  createdAt: number;
-  expiresAt: number;
-  /** Opaque data the hooks attach at creation (session id, batch id...), persisted with the upload. */
-  owner: Record<string, string>;
+/** The stores given, and for what is left out: info and data files in `directory` (default: `tus` in the data directory), leases in this process. */
+export function withDiskStores(given: Partial<TusStores> = {}, directory?: string): TusStores {
+  const dir = () => directory ?? join(getDataDir(), "tus");
+  return {
+    info: given.info ?? new DiskInfoStore(dir()),
+    data: given.data ?? new DiskDataStore(dir()),
+    locker: given.locker ?? new ProcessLocker(),
+  };
 }
-
-/** Where a PATCH's bytes go. The disk store's default writes to the upload's data file. */
-export interface TusSink {
-  /** Take `bytes` at `offset`; resolve when they are safely stored/consumed (back-pressure). */
-  write(info: TusUploadInfo, offset: number, bytes: Uint8Array): Promise<void>;
-}
-
-/** Held while a request writes an upload; `signal` aborts when a DELETE or shutdown wants it to stop. */
-export interface UploadLease {
-  readonly signal: AbortSignal;
-  release(): void;
-}
-
-interface LeaseEntry {
-  controller: AbortController;
-  released: Promise<void>;
-}
-
-export const isComplete = (info: TusUploadInfo) => info.offset === info.length;
 
 export class TusStore {
-  private readonly leases = new Map<string, LeaseEntry>();
+  readonly info;
+  readonly data;
+  readonly locker;
 
   /** `onExpired` runs after sweepExpired removed an upload; its errors are logged, not thrown. */
   constructor(
-    readonly directory: string,
+    stores: TusStores,
     private readonly onExpired?: (info: TusUploadInfo) => void | Promise<void>,
   ) {
-    mkdirSync(directory, { recursive: true });
+    ({ info: this.info, data: this.data, locker: this.locker } = stores);
   }
 
   newId(): string {
     return Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString("base64url");
   }
 
-  /** The data file of an upload. */
-  dataPath(id: string): string {
-    // Ids come from URLs: one that could name a path elsewhere never gets this far.
-    if (!UPLOAD_ID_PATTERN.test(id)) throw new TypeError(`Not a tus upload id: ${JSON.stringify(id)}`);
-    return join(this.directory, id);
-  }
-
-  /** Creates the empty data file, then the info; "wx" refuses to reuse an existing file. */
+  /** Stores the empty bytes, then the info: an upload is listed only once it can be written. */
   async create(info: TusUploadInfo): Promise<void> {
-    await (await open(this.dataPath(info.id), "wx", 0o600)).close();
-    await this.save(info);
+    await this.data.create(info.id);
+    await this.info.set(info);
   }
 
-  /** The upload's info; undefined when it has none, or when the id does not match UPLOAD_ID_PATTERN (then without touching the disk). */
-  async get(id: string): Promise<TusUploadInfo | undefined> {
-    if (!UPLOAD_ID_PATTERN.test(id)) return undefined;
-    try {
-      return JSON.parse(await readFile(this.infoPath(id), "utf8")) as TusUploadInfo;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-      throw error;
-    }
+  /** The upload's info; undefined when it has none, or when the id does not match UPLOAD_ID_PATTERN (then without asking a store). */
+  get(id: string): Promise<TusUploadInfo | undefined> {
+    if (!UPLOAD_ID_PATTERN.test(id)) return Promise.resolve(undefined);
+    return this.info.get(id);
   }
 
-  /** Writes the info atomically: a reader sees the old or the new JSON, never half of one. */
-  async save(info: TusUploadInfo): Promise<void> {
-    const temp = `${this.infoPath(info.id)}.${crypto.randomUUID()}.tmp`;
-    await writeFile(temp, JSON.stringify(info), { mode: 0o600 });
-    await rename(temp, this.infoPath(info.id));
+  save(info: TusUploadInfo): Promise<void> {
+    return this.info.set(info);
+  }
+
+  list(): Promise<TusUploadInfo[]> {
+    return this.info.list();
   }
 
   /**
-   * Removes an upload's files and returns its info (undefined if unknown).
-   * A request writing it is aborted first and waited for, so it cannot
-   * write the info back after the removal.
+   * Removes an upload and returns its info (undefined if unknown). A request
+   * writing it is aborted first and waited for, so it cannot write the info
+   * back after the removal.
    */
   async delete(id: string): Promise<TusUploadInfo | undefined> {
     if (!UPLOAD_ID_PATTERN.test(id)) return undefined;
-    let lease = this.lease(id);
+    let lease = await this.locker.acquire(id);
     while (!lease) {
-      const running = this.leases.get(id)!;
-      running.controller.abort(new TusError(ERRORS.terminated));
-      await running.released;
-      lease = this.lease(id);
+      await this.locker.requestRelease(id, new TusError(ERRORS.terminated));
+      lease = await this.locker.acquire(id);
     }
     try {
-      return await this.removeFiles(id);
+      return await this.#remove(id);
     } finally {
-      lease.release();
+      await lease.release();
     }
   }
 
@@ -122,12 +86,12 @@ export class TusStore {
     let removed = 0;
     for (const info of await this.list()) {
       if (isComplete(info) || info.expiresAt > now) continue;
-      const lease = this.lease(info.id);
+      const lease = await this.locker.acquire(info.id);
       if (!lease) continue;
       try {
-        await this.removeFiles(info.id);
+        await this.#remove(info.id);
       } finally {
-        lease.release();
+        await lease.release();
       }
       removed++;
       await Promise.resolve(this.onExpired?.(info)).catch((error) => console.error("tus onTerminate(expired) failed:", error));
@@ -135,76 +99,15 @@ export class TusStore {
     return removed;
   }
 
-  /** Every upload on disk, in no particular order. */
-  async list(): Promise<TusUploadInfo[]> {
-    const infos: TusUploadInfo[] = [];
-    for (const name of await readdir(this.directory)) {
-      // Temp files of an unfinished save end in ".tmp", never ".json".
-      const info = name.endsWith(".json") ? await this.get(name.slice(0, -".json".length)) : undefined;
-      if (info) infos.push(info);
-    }
-    return infos;
-  }
-
-  /** Takes the upload's write lease, or undefined if another request holds it. */
-  lease(id: string): UploadLease | undefined {
-    if (this.leases.has(id)) return undefined;
-    const controller = new AbortController();
-    const { promise: released, resolve } = Promise.withResolvers<void>();
-    const entry = { controller, released };
-    this.leases.set(id, entry);
-    return {
-      signal: controller.signal,
-      release: () => {
-        // Only this lease: releasing twice must not free the next holder's.
-        if (this.leases.get(id) === entry) this.leases.delete(id);
-        resolve();
-      },
-    };
-  }
-
-  /** Asks every running write to stop (process shutdown). */
+  /** Asks every running write of this process to stop (shutdown). */
   abortAll(): void {
-    for (const { controller } of this.leases.values()) controller.abort(new TusError(ERRORS.closing));
+    this.locker.abortHeld(new TusError(ERRORS.closing));
   }
 
-  /** Opens the data file for appending at `info.offset`; hold the lease while it is open. */
-  async openAppender(info: TusUploadInfo): Promise<DiskAppender> {
-    // Appending would create a missing data file: an upload whose bytes went
-    // to its owner (or were lost) must stay without one.
-    const size = await stat(this.dataPath(info.id)).then(
-      (stats) => stats.size,
-      () => undefined,
-    );
-    if (size === undefined || size < info.offset) {
-      if (size !== undefined) console.error(`tus data file ${info.id} has ${size} bytes but its info records ${info.offset}`);
-      throw new TusError(ERRORS.dataGone);
-    }
-    const handle = await open(this.dataPath(info.id), "a");
-    try {
-      // A crash after writing but before the info was saved leaves bytes the
-      // offset never counted: they are dropped, and the client resends them.
-      if (size > info.offset) await handle.truncate(info.offset);
-    } catch (error) {
-      await handle.close();
-      throw error;
-    }
-    return new DiskAppender(handle, info.offset);
-  }
-
-  /** The first `length` stored bytes of an upload. */
-  async readHead(id: string, length: number): Promise<Uint8Array> {
-    return Bun.file(this.dataPath(id)).slice(0, length).bytes();
-  }
-
-  private infoPath(id: string): string {
-    return `${this.dataPath(id)}.json`;
-  }
-
-  private async removeFiles(id: string): Promise<TusUploadInfo | undefined> {
-    const info = await this.get(id);
-    await rm(this.infoPath(id), { force: true });
-    await rm(this.dataPath(id), { force: true });
+  async #remove(id: string): Promise<TusUploadInfo | undefined> {
+    const info = await this.info.get(id);
+    await this.info.delete(id);
+    await this.data.delete(id);
     return info;
   }
 }
@@ -227,30 +130,4 @@ export function offsetCheckpointer(store: TusStore) {
     },
     settled: () => saving ?? Promise.resolve(),
   };
-}
-
-/** Appends one PATCH's bytes to a data file; the write resolving is the back-pressure on the request body. */
-export class DiskAppender implements BodyTarget {
-  private readonly writer: FileWriter;
-
-  constructor(
-    handle: FileHandle,
-    private readonly startOffset: number,
-  ) {
-    this.writer = new FileWriter(handle);
-  }
-
-  write(bytes: Uint8Array): Promise<void> {
-    return this.writer.write(bytes);
-  }
-
-  /** The bytes written so far count: close the file. */
-  finish(): Promise<void> {
-    return this.writer.close();
-  }
-
-  /** Cuts the file back to where this PATCH started, as if it never ran, and closes it. */
-  async discard(): Promise<void> {
-    await this.writer.truncate(this.startOffset).finally(() => this.writer.close());
-  }
 }

@@ -214,7 +214,7 @@ describe("hooks", () => {
     const completed: TusUploadInfo[] = [];
     fixture = tusFixture({
       onComplete: async (info) => {
-        completed.push({ ...info, metadata: { data: readFileSync(fixture.tus.store.dataPath(info.id), "utf8") } });
+        completed.push({ ...info, metadata: { data: await (await fixture.tus.store.data.read(info.id)).text() } });
       },
     });
     const location = await createUpload(fixture.tus, 6);

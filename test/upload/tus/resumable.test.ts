@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TusStore } from "../../../src/upload/tus";
+import { withDiskStores } from "../../../src/upload/tus/store";
 import { demo } from "../../../views/app";
 import {
   create,
@@ -486,7 +487,7 @@ describe("a restart and expiry", () => {
     expect((await patch(expiring, upload, zone.session, 10, randomBytes(10))).status).toBe(410);
 
     // The app's own sweep runs every 10 minutes and cannot be reached: sweep the same folder.
-    expect(await new TusStore(join(dir, "tus")).sweepExpired()).toBe(1);
+    expect(await new TusStore(withDiskStores({}, join(dir, "tus"))).sweepExpired()).toBe(1);
     expect(tusFiles(dir)).toEqual([]);
     expect((await head(expiring, upload, zone.session)).status).toBe(404);
   });

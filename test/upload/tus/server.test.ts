@@ -1,7 +1,6 @@
 // The tus endpoint behind a real Bun.serve: a dropped connection resumes.
 
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
 import type { Server } from "bun";
 import { openRawRequest } from "../raw-http";
 import { BASE_PATH, bytes, idOf, tusFixture } from "./tus-client";
@@ -63,5 +62,5 @@ test("a PATCH whose connection drops keeps its bytes, and the client resumes fro
     return resumed.status === 204;
   });
   expect(resumed!.headers.get("Upload-Offset")).toBe("10");
-  expect(readFileSync(tus.store.dataPath(idOf(location)), "utf8")).toBe("abcdefghij");
+  expect(await (await tus.store.data.read(idOf(location))).text()).toBe("abcdefghij");
 });

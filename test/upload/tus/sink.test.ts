@@ -1,7 +1,6 @@
 // A hook's sink in place of the data file: order, disconnects and back-pressure.
 
 import { afterEach, describe, expect, test } from "bun:test";
-import { statSync } from "node:fs";
 import { HttpError } from "../../../src/errors";
 import type { TusSink, TusUploadInfo } from "../../../src/upload/tus";
 import {
@@ -47,7 +46,7 @@ describe("a custom sink", () => {
     const response = await fixture.tus.handle(patchRequest(location, 6, bytes("ghi")));
     expect(response.headers.get("Upload-Offset")).toBe("9");
     expect(sink.taken).toEqual(["0:abc", "3:def", "6:ghi"]);
-    expect(statSync(fixture.tus.store.dataPath(idOf(location))).size).toBe(0);
+    expect((await fixture.tus.store.data.read(idOf(location))).size).toBe(0);
   });
 
   test("counts what it took before the client disconnected", async () => {

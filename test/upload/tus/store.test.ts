@@ -1,35 +1,53 @@
-// The disk store on its own: ids that could name other paths, and what it lists.
+// The three stores taken together: ids, termination while a writer runs, and the expiry sweep.
 
 import { afterAll, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { TusStore, type TusUploadInfo } from "../../../src/upload/tus";
+import { ERRORS, TusError, TusStore } from "../../../src/upload/tus";
+import { withDiskStores } from "../../../src/upload/tus/store";
+import { uploadInfo } from "./info-store.conformance";
 
 const root = mkdtempSync(join(tmpdir(), "hs-tus-store-"));
-const store = new TusStore(join(root, "store"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-const upload = (id: string): TusUploadInfo => ({ id, length: 3, offset: 0, metadata: {}, createdAt: 0, expiresAt: 1, owner: {} });
-
-test("delete ignores an id that would leave the directory", async () => {
-  writeFileSync(join(root, "victim.json"), "{}");
-  expect(await store.delete("../victim")).toBeUndefined();
-  expect(existsSync(join(root, "victim.json"))).toBe(true);
-});
-
-test("dataPath refuses an id that would leave the directory", () => {
-  expect(() => store.dataPath("../victim")).toThrow(TypeError);
-});
-
-test("list returns the stored uploads and skips a save that never finished", async () => {
-  await store.create(upload("listedUpload0000"));
-  writeFileSync(join(root, "store", "listedUpload0000.json.abc.tmp"), "{");
-  expect((await store.list()).map((info) => info.id)).toEqual(["listedUpload0000"]);
-});
+const newStore = (name: string) => new TusStore(withDiskStores({}, join(root, name)));
 
 test("an id is random and matches the id pattern", () => {
+  const store = newStore("ids");
   const first = store.newId();
   expect(first).toMatch(/^[A-Za-z0-9_-]{16,64}$/);
   expect(store.newId()).not.toBe(first);
+});
+
+test("delete of an id that would leave the directory is undefined and touches nothing", async () => {
+  expect(await newStore("escape").delete("../victim")).toBeUndefined();
+});
+
+test("delete while a writer holds the lease aborts it as terminated, waits for it, then removes everything", async () => {
+  const store = newStore("delete");
+  const info = uploadInfo();
+  await store.create(info);
+  const lease = (await store.locker.acquire(info.id))!;
+  let releasedAt = 0;
+  lease.signal.addEventListener("abort", () => setTimeout(() => void lease.release().then(() => (releasedAt = performance.now())), 30));
+  const removed = await store.delete(info.id);
+  const deletedAt = performance.now();
+  expect(lease.signal.reason).toBeInstanceOf(TusError);
+  expect((lease.signal.reason as TusError).status).toBe(ERRORS.terminated.status);
+  expect(releasedAt).toBeGreaterThan(0);
+  expect(releasedAt).toBeLessThanOrEqual(deletedAt);
+  expect(removed).toEqual(info);
+  expect(readdirSync(join(root, "delete"))).toEqual([]);
+});
+
+test("the sweep leaves an expired upload alone while it is being written, and removes it afterwards", async () => {
+  const store = newStore("sweep");
+  const info = uploadInfo({ expiresAt: 10 });
+  await store.create(info);
+  const lease = (await store.locker.acquire(info.id))!;
+  expect(await store.sweepExpired(20)).toBe(0);
+  expect(lease.signal.aborted).toBe(false);
+  await lease.release();
+  expect(await store.sweepExpired(20)).toBe(1);
+  expect(await store.get(info.id)).toBeUndefined();
 });
