@@ -2,13 +2,10 @@
 // The info's offset is the truth about how many stored bytes count; the
 // store is told it on every append.
 
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { ERRORS, TusError, type TusDataStore, type TusUploadInfo } from "../../../src/upload/tus";
-import { uploadInfo } from "./info-store.conformance";
-
-/** A fresh, empty store; `dispose` frees it after the test. */
-export type DataStoreFactory = () => Promise<{ store: TusDataStore; dispose(): Promise<void> }>;
+import { openPerTest, uploadInfo, type StoreFactory } from "./conformance";
 
 const text = (value: string) => new TextEncoder().encode(value);
 const contentOf = async (store: TusDataStore, id: string) => (await store.read(id)).text();
@@ -32,18 +29,9 @@ async function refusal(promise: Promise<unknown>): Promise<unknown> {
   );
 }
 
-export function dataStoreConformance(backend: string, open: DataStoreFactory): void {
+export function dataStoreConformance(backend: string, open: StoreFactory<TusDataStore>): void {
   describe(`${backend} tus data store (conformance)`, () => {
-    let dispose: (() => Promise<void>) | undefined;
-    const newStore = async () => {
-      const opened = await open();
-      dispose = opened.dispose;
-      return opened.store;
-    };
-    afterEach(async () => {
-      await dispose?.();
-      dispose = undefined;
-    });
+    const newStore = openPerTest(open);
 
     test("create stores an empty upload, and refuses to create it twice", async () => {
       const store = await newStore();

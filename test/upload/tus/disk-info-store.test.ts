@@ -5,7 +5,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DiskInfoStore } from "../../../src/upload/tus";
-import { infoStoreConformance, noteFor, uploadInfo } from "./info-store.conformance";
+import { noteFor, uploadInfo } from "./conformance";
+import { infoStoreConformance } from "./info-store.conformance";
 
 const root = mkdtempSync(join(tmpdir(), "hs-tus-info-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -2,7 +2,7 @@
 // over and over, alternating a large and a small one, then exits.
 
 import { DiskInfoStore } from "../../../src/upload/tus";
-import { noteFor, uploadInfo } from "./info-store.conformance";
+import { noteFor, uploadInfo } from "./conformance";
 
 const [directory, id, saves] = process.argv.slice(2);
 const store = new DiskInfoStore(directory!);

@@ -1,41 +1,12 @@
 // What every tus info store does: the disk store and the Redis store run this suite.
 
-import { afterEach, describe, expect, test } from "bun:test";
-import type { TusInfoStore, TusUploadInfo } from "../../../src/upload/tus";
+import { describe, expect, test } from "bun:test";
+import type { TusInfoStore } from "../../../src/upload/tus";
+import { newUploadId, noteFor, openPerTest, uploadInfo, type StoreFactory } from "./conformance";
 
-/** A fresh, empty store; `dispose` frees it after the test. */
-export type InfoStoreFactory = () => Promise<{ store: TusInfoStore; dispose(): Promise<void> }>;
-
-let ids = 0;
-/** An id of the server's pattern, new for each call. */
-export const newUploadId = (prefix = "upload") => `${prefix}${String(++ids).padStart(12, "0")}${crypto.randomUUID().slice(0, 8)}`;
-
-export const uploadInfo = (overrides: Partial<TusUploadInfo> = {}): TusUploadInfo => ({
-  id: newUploadId(),
-  length: 10,
-  offset: 0,
-  metadata: { filename: "a.txt" },
-  createdAt: 1,
-  expiresAt: 2,
-  owner: { session: "s1" },
-  ...overrides,
-});
-
-/** Metadata whose size changes with the offset: a write that is not atomic shows as a mismatch. */
-export const noteFor = (offset: number) => "x".repeat(offset % 2 ? 10 : 256 * 1024);
-
-export function infoStoreConformance(backend: string, open: InfoStoreFactory): void {
+export function infoStoreConformance(backend: string, open: StoreFactory<TusInfoStore>): void {
   describe(`${backend} tus info store (conformance)`, () => {
-    let dispose: (() => Promise<void>) | undefined;
-    const newStore = async () => {
-      const opened = await open();
-      dispose = opened.dispose;
-      return opened.store;
-    };
-    afterEach(async () => {
-      await dispose?.();
-      dispose = undefined;
-    });
+    const newStore = openPerTest(open);
 
     test("answers undefined for an upload it never stored", async () => {
       const store = await newStore();

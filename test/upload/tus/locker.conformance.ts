@@ -3,7 +3,7 @@
 
 import { afterEach, describe, expect, test } from "bun:test";
 import type { TusLocker } from "../../../src/upload/tus";
-import { newUploadId } from "./info-store.conformance";
+import { newUploadId } from "./conformance";
 
 /**
  * Opens `count` lockers that share one backend, as separate instances of an

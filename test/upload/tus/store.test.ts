@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ERRORS, TusError, TusStore } from "../../../src/upload/tus";
 import { withDiskStores } from "../../../src/upload/tus/store";
-import { uploadInfo } from "./info-store.conformance";
+import { uploadInfo } from "./conformance";
 
 const root = mkdtempSync(join(tmpdir(), "hs-tus-store-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
