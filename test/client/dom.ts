@@ -58,8 +58,8 @@ export function renderUploadPage(options: ZoneOptions = {}): void {
           <p class="hint">Drag files here</p>
           <button type="button" class="select">Select File</button>
           <input type="file" name="files" class="hs-upload-input" multiple>
-          <div data-hs-upload-message="upload1" role="alert" aria-live="polite"></div>
         </div>
+        <div data-hs-upload-message="upload1" role="alert" aria-live="polite"></div>
       </form>
       <ul data-hs-selected-files="upload1" ${thumbnails ? "data-hs-thumbnails" : ""} hx-morph-skip-children class="hs-selected-files"></ul>
       <button type="submit" id="upload-button" form="hs-form-upload1" formaction="${BUTTON_ACTION}" formmethod="post" formenctype="multipart/form-data">Upload</button>

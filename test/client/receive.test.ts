@@ -29,16 +29,25 @@ test("says each refused file on its own line", () => {
   expect(lines).toEqual(["empty.txt: File is smaller than 5 B", "huge.txt: File is larger than 100 B"]);
 });
 
-test("refuses files beyond maxFiles with too-many-files and keeps the first ones", () => {
+test("a pick that would take the selection past maxFiles is refused whole, each of its files with too-many-files", () => {
   start({ maxFiles: 2, onDropRejected: true });
   pick([fileOf("a.txt", 1)]);
   pick([fileOf("b.txt", 1), fileOf("c.txt", 1)]);
-  expect(listedNames()).toEqual(["a.txt", "b.txt"]);
+  expect(listedNames()).toEqual(["a.txt"]);
   const [call] = page.htmx.ajaxCalls;
   const [, rejections] = JSON.parse(call!.options.values["hs-args"]);
+  const tooMany = [{ code: "too-many-files", message: "Too many files: at most 2" }];
   expect(rejections).toEqual([
-    { file: { name: "c.txt", size: 1, type: "application/octet-stream" }, errors: [{ code: "too-many-files", message: "Too many files: at most 2" }] },
+    { file: { name: "b.txt", size: 1, type: "application/octet-stream" }, errors: tooMany },
+    { file: { name: "c.txt", size: 1, type: "application/octet-stream" }, errors: tooMany },
   ]);
+});
+
+test("files refused for their own reasons keep them and do not count towards maxFiles", () => {
+  start({ maxFiles: 1, maxSize: 10 });
+  pick([fileOf("small.txt", 1), fileOf("huge.txt", 500)]);
+  expect(listedNames()).toEqual(["small.txt"]);
+  expect(message()).toBe("huge.txt: File is larger than 10 B");
 });
 
 test("posts refusals to the onDropRejected handler in place of the marker", () => {

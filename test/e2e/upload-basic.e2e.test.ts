@@ -48,7 +48,7 @@ describe("/basic", () => {
         expect(readFileSync(path.join(demo.uploadDir, "basic-photo.png")).equals(bytes)).toBe(true);
         // The sent file left the selection: a second click has nothing to send.
         await page.getByRole("button", { name: "Upload", exact: true }).click();
-        await page.locator("#upload .hs-upload-message", { hasText: "No files selected" }).waitFor();
+        await page.locator("[data-hs-upload-message=upload]", { hasText: "No files selected" }).waitFor();
         expect(await page.locator("img").count()).toBe(1);
       }),
     TIMEOUT,
@@ -62,7 +62,7 @@ describe("/basic", () => {
         const uploads: string[] = [];
         page.on("request", (request) => request.url().includes("/_upload?") && uploads.push(request.url()));
         await page.getByRole("button", { name: "Upload", exact: true }).click();
-        await page.locator("#upload .hs-upload-message", { hasText: "No files selected" }).waitFor();
+        await page.locator("[data-hs-upload-message=upload]", { hasText: "No files selected" }).waitFor();
         expect(uploads).toEqual([]);
       }),
     TIMEOUT,

@@ -88,7 +88,7 @@ describe("the progress page", () => {
         expect(filesIn(demo.uploadDir)).toEqual(uploadsBefore);
         expect(await page.locator("#total-bytes").textContent()).toBe("Total bytes uploaded: 0");
         // The browser stops sending too, rather than pushing the rest of the file at a closed upload.
-        expect(await page.locator("#upload3 .hs-upload-message").textContent()).toBe("Upload cancelled");
+        expect(await page.locator("[data-hs-upload-message=upload3]").textContent()).toBe("Upload cancelled");
         expect(await uploadStopped).toBe(true);
       }),
     TIMEOUT,
@@ -113,7 +113,7 @@ describe("the progress page", () => {
         // Not a stuck Cancel: the page says what happened and offers the upload again.
         await page.getByRole("button", { name: "Upload", exact: true }).waitFor();
         expect(await page.getByRole("button", { name: "Cancel", exact: true }).count()).toBe(0);
-        expect(await page.locator("#upload3 .hs-upload-message").textContent()).toBe(
+        expect(await page.locator("[data-hs-upload-message=upload3]").textContent()).toBe(
           "resumable.bin: the upload stopped when the page was left. Pick it again to resume.",
         );
 

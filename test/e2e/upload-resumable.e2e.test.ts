@@ -77,7 +77,7 @@ async function until(check: () => boolean, what: string, timeoutMs: number, zone
   const end = performance.now() + timeoutMs;
   while (!check()) {
     if (performance.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    const message = zone && (await zone.page.locator(`#${zone.id} .hs-upload-message`).textContent())?.trim();
+    const message = zone && (await zone.page.locator(`[data-hs-upload-message=${zone.id}]`).textContent())?.trim();
     if (message) throw new Error(`The upload failed while waiting for ${what}: ${message}`);
     await Bun.sleep(50);
   }
@@ -163,7 +163,7 @@ test(
         document.dispatchEvent(new CustomEvent("hs:actions", { detail: [{ type: "cancelUpload", id: "large_upload" }] })),
       );
 
-      await page.locator("#large_upload .hs-upload-message", { hasText: "Upload cancelled" }).waitFor();
+      await page.locator("[data-hs-upload-message=large_upload]", { hasText: "Upload cancelled" }).waitFor();
       await until(() => tusFiles().every((name) => before.has(name)), "the cancelled uploads to be deleted", 5000);
       // Nothing more arrives once cancelled.
       const stopped = sizeOf(written);

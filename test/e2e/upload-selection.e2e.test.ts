@@ -142,7 +142,7 @@ describe("selected files on /multiple", () => {
         await waitForCount(page, 0);
         // Nothing left to upload either.
         await page.getByRole("button", { name: "Upload", exact: true }).click();
-        await page.locator("#upload1 .hs-upload-message", { hasText: "No files selected" }).waitFor();
+        await page.locator("[data-hs-upload-message=upload1]", { hasText: "No files selected" }).waitFor();
       }),
     TIMEOUT,
   );

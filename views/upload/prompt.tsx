@@ -1,15 +1,19 @@
-import { Button, Text, VStack } from "hyperstate";
+import { Text, VStack } from "hyperstate";
 
 /** The colour of Reflex's upload examples. */
 export const color = "rgb(107,99,246)";
 
-/** What Reflex's examples put inside the zone: a "Select File" button and a line of help. */
+/**
+ * What Reflex's examples put inside the zone: a "Select File" button and a
+ * line of help. The button is only drawn as one: the zone around it is the
+ * control (a button inside a button is two controls in one for a screen reader).
+ */
 export function SelectFilePrompt() {
   return (
     <VStack align="center">
-      <Button color={color} bg="white" border={`1px solid ${color}`}>
+      <Text as="span" class="hs-button" color={color} bg="white" border={`1px solid ${color}`}>
         Select File
-      </Button>
+      </Text>
       <Text>Drag and drop files here or click to select files</Text>
     </VStack>
   );

@@ -21,7 +21,10 @@ export interface UploadProps extends Omit<UploadConfig, "id">, StyleProps {
    * (called with `InterruptedUpload[]`), e.g. to clear an "uploading" flag.
    */
   onUploadInterrupted?: (uploads: InterruptedUpload[]) => EventRef;
-  /** The zone's accessible name. @default "Upload files" */
+  /**
+   * The zone's accessible name, in place of its text (WCAG 2.5.3: it should
+   * contain the words the zone shows). @default the zone's own text
+   */
   label?: string;
   class?: string;
 }
@@ -34,7 +37,7 @@ const INTERRUPTED_MARKER = { $interrupted: true };
  * script turns into a dropzone. Without JavaScript the form posts natively.
  */
 function UploadRoot(props: UploadProps, styled = false): JSX.Element {
-  const { id, children, onDrop, onDropRejected, onUploadInterrupted, label = "Upload files", ...rest } = withoutStyleProps(props);
+  const { id, children, onDrop, onDropRejected, onUploadInterrupted, label, ...rest } = withoutStyleProps(props);
   if (!/^[A-Za-z][\w-]*$/.test(id)) throw new Error(`Upload id ${JSON.stringify(id)} must start with a letter and hold only letters, digits, _ and -`);
   const scope = currentRenderScope();
   const config: UploadConfig = {
@@ -74,7 +77,8 @@ function UploadRoot(props: UploadProps, styled = false): JSX.Element {
     accept: acceptToInputAttribute(rest.accept),
     multiple: config.multiple !== false,
     disabled: rest.disabled,
-    "aria-label": label,
+    // Without JavaScript this input is the control a person uses.
+    "aria-label": label ?? "Upload files",
   };
   return (
     <form id={uploadFormId(id)} class="hs-upload-form" method="post" enctype="multipart/form-data" action={action} {...{ [ATTRS.uploadForm]: id }}>
@@ -87,8 +91,9 @@ function UploadRoot(props: UploadProps, styled = false): JSX.Element {
         zone,
         children ?? (styled ? <p class="hs-upload-hint">Drag and drop files here or click to select files</p> : ""),
         Html.createElement("input", input),
-        <div class="hs-upload-message" role="alert" aria-live="polite" {...{ [ATTRS.uploadMessage]: id }}></div>,
       )}
+      {/* After the zone, not in it: the zone may be the author's flex or grid container. */}
+      <div class="hs-upload-message" role="alert" aria-live="polite" {...{ [ATTRS.uploadMessage]: id }}></div>
       {onDrop ? (
         <button type="submit" class="hs-button" {...{ [ATTRS.noScript]: "" }}>
           Upload

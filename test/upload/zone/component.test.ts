@@ -74,13 +74,22 @@ describe("the upload form", () => {
     expect(verifyUploadConfig("test-signing-key", value("hs-upload"))).toEqual({ id: "photos", maxFiles: 4, maxSize: 1000, accept: { "image/png": [".png"] } });
   });
 
-  test("the zone is a focusable button with an accessible name and its limits as JSON", () => {
+  test("the zone is a focusable button named by its own text, with its limits as JSON", () => {
     const { zone } = renderUpload({ id: "photos", maxSize: 2048, minSize: 1, noClick: true });
     expect(zone.getAttribute("tabindex")).toBe("0");
     expect(zone.getAttribute("role")).toBe("button");
-    expect(zone.getAttribute("aria-label")).toBe("Upload files");
+    // A button's name comes from its content: what a person sees is what a screen reader says.
+    expect(zone.hasAttribute("aria-label")).toBe(false);
+    expect(zone.textContent).toBe("Drag and drop files here or click to select files");
     expect(zone.hasAttribute("aria-disabled")).toBe(false);
     expect(JSON.parse(zone.getAttribute("data-hs-upload")!)).toEqual({ id: "photos", maxSize: 2048, minSize: 1, noClick: true });
+  });
+
+  test("the refusal message area follows the zone rather than sitting among the author's children", () => {
+    const { zone } = renderUpload({ id: "photos" });
+    expect(zone.querySelector("[data-hs-upload-message]")).toBeNull();
+    expect(zone.nextElementSibling!.getAttribute("data-hs-upload-message")).toBe("photos");
+    expect(zone.nextElementSibling!.getAttribute("role")).toBe("alert");
   });
 
   test("a label names both the zone and its file input", () => {
