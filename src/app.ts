@@ -5,17 +5,19 @@ import { asBrowserSent, refuseCrossSite } from "./origin";
 import { ROUTES } from "./protocol";
 import { serveAsset } from "./render/assets";
 import type { Page } from "./render/context";
+import { notFoundAnswer, pageAnswer } from "./render/answers";
 import { HeadTags, HTML_HEADERS } from "./render/shell";
 import { Runtime, type RuntimeOptions, type Session } from "./runtime";
 import { sseResponse } from "./stream/sse";
 import { uploadDefaults, type UploadOptions } from "./upload/options";
 import { uploadEndpoints } from "./upload/routes";
+import { serveUploadedFile } from "./upload/serve/serve";
 import { effectiveMethod } from "./upload/tus/protocol";
 
 // Methods that change nothing, so another site may send them.
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-export interface HyperstateOptions extends RuntimeOptions {
+export interface HyperstateOptions extends Omit<RuntimeOptions, "notFound"> {
   /** Limits and storage of uploads. */
   upload?: UploadOptions;
   /**
@@ -25,6 +27,15 @@ export interface HyperstateOptions extends RuntimeOptions {
    * @default false
    */
   trustProxy?: boolean;
+  /**
+   * Files served at the site's root when no page matches ("/logo.png" is
+   * public/logo.png), with the same rules as uploaded files: nothing outside
+   * the folder, nosniff, no script. `false` serves none.
+   * @default "public" (in the working directory)
+   */
+  publicDir?: string | false;
+  /** The page for paths nothing matches (404); `false` leaves them to the app hyperstate is mounted in. */
+  notFound?: RuntimeOptions["notFound"] | false;
 }
 
 /**
@@ -34,7 +45,7 @@ export interface HyperstateOptions extends RuntimeOptions {
 export function hyperstate(options: HyperstateOptions) {
   const uploadOptions = uploadDefaults(options.upload);
   const { resumableAbove, chunkSize } = uploadOptions;
-  const runtime = new Runtime({ ...options, zoneDefaults: { resumableAbove, chunkSize } });
+  const runtime = new Runtime({ ...options, notFound: options.notFound || undefined, zoneDefaults: { resumableAbove, chunkSize } });
   const uploads = uploadEndpoints(runtime, uploadOptions);
 
   // Each route runs through one edge: session cookie in, the cross-site check
@@ -85,14 +96,11 @@ export function hyperstate(options: HyperstateOptions) {
     return { html, head: HeadTags() as string, headers };
   }
 
-  for (const path of Object.keys(options.pages)) {
-    app.get(
-      path,
-      edge(async (request, session) => {
-        const html = await runtime.renderDocument(session.id, new URL(request.url));
-        return new Response(html, { headers: HTML_HEADERS });
-      }),
-    );
+  for (const pattern of runtime.routes.patterns()) app.get(pattern, edge((request, session) => pageAnswer(runtime, request, session)));
+  if (options.notFound !== false) {
+    const publicDir = options.publicDir ?? "public";
+    const serveFile = (request: Request) => (publicDir ? serveUploadedFile(publicDir, new URL(request.url).pathname.slice(1), request) : undefined);
+    app.get("/*", edge((request, session) => notFoundAnswer(runtime, request, session, serveFile)));
   }
   return Object.assign(app, { render });
 }

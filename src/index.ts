@@ -12,6 +12,8 @@ export type { SessionData, StateData } from "./state/registry";
 export { MemoryChangeBus, type ChangeBus, type SessionChange } from "./stream/pubsub";
 export { events, redirect, clearSelectedFiles, cancelUpload, type EventRef, type EventRefs, type Trigger } from "./events/refs";
 export type { Page, PageContext } from "./render/context";
+export type { PageEntry, PageRoute } from "./render/routes";
+export { eventPage, type EventPage } from "./events/event-page";
 export { VStack, HStack, Center, Box, Grid, Text, Button, Image, Video, Progress, Icon } from "./render/components";
 export { Form, Input, TextArea, Select, Checkbox, Radio, type FormProps, type InputProps, type TextAreaProps, type SelectProps, type SelectOption, type CheckboxProps, type RadioProps, type ValueHandler } from "./render/forms";
 export type { FieldValue } from "./events/fields";

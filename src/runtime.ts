@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import { ErrorBanner, Shell } from "./render/shell";
 import { withRenderScope, type FormEcho, type Page, type RenderScope } from "./render/context";
 import { EventsForm } from "./render/forms";
+import { NotFoundPage } from "./render/not-found";
+import { Routes, type PageEntry, type PageRoute, type RouteMatch } from "./render/routes";
 import { HttpError } from "./errors";
 import { ACTIONS_EVENT, type ClientAction, type UploadConfig } from "./protocol";
 import { chooseBackends } from "./state/backends";
@@ -17,9 +19,11 @@ import type { ChangeBus, SessionChange } from "./stream/pubsub";
 export interface RuntimeOptions {
   /** Every state class whose handlers pages may call. */
   states: StateClass[];
-  /** Path -> page function. */
-  pages: Record<string, Page>;
-  /** The document title. @default "hyperstate" */
+  /** Path (with `:name` parameters: "/items/:id") -> page function, or `{ page, title, head }`. */
+  pages: Record<string, PageEntry>;
+  /** The page for a path no page matches, answered with 404. @default a short "Page not found" */
+  notFound?: PageEntry;
+  /** The document title of pages that set none. @default "hyperstate" */
   title?: string;
   /** @default a bounded SqliteStore under the data directory (HYPERSTATE_DATA_DIR) */
   sessionStore?: SessionStore;
@@ -62,7 +66,8 @@ export class Runtime {
   readonly hub = new StreamHub();
   readonly lock: SessionLock;
   readonly secret: string;
-  readonly #pages: Map<string, Page>;
+  readonly routes: Routes;
+  readonly #notFound: PageRoute;
   readonly #title: string;
   readonly #zoneDefaults: Partial<UploadConfig>;
   readonly #unsubscribe: () => void;
@@ -78,7 +83,9 @@ export class Runtime {
     this.bus = backends.changeBus;
     this.lock = backends.lock;
     this.secret = options.secret ?? process.env.HYPERSTATE_SECRET ?? randomBytes(32).toString("hex");
-    this.#pages = new Map(Object.entries(options.pages));
+    this.routes = new Routes(options.pages);
+    const notFound = options.notFound ?? NotFoundPage;
+    this.#notFound = typeof notFound === "function" ? { page: notFound, title: "Page not found" } : notFound;
     this.#title = options.title ?? "hyperstate";
     this.#zoneDefaults = options.zoneDefaults ?? {};
     this.#unsubscribe = this.bus.subscribe((change) => void this.#pushToTabs(change));
@@ -114,37 +121,64 @@ export class Runtime {
   // ---------------------------------------------------------------- pages
 
   hasPage(path: string): boolean {
-    return this.#pages.has(path);
+    return this.routes.match(path) !== undefined;
   }
 
   /** The inner HTML of the page root for `url`, from the session's saved state. */
   async renderPage(sessionId: string, url: URL, error?: string, form?: FormEcho): Promise<string> {
-    const page = this.#pages.get(url.pathname);
-    if (!page) throw new HttpError(404, `No page at ${url.pathname}`);
-    const data = (await this.store.get(sessionId)) ?? {};
-    return this.renderWith(sessionId, url, data, page, error, form);
+    return (await this.#renderRoute(sessionId, url, this.#match(url), error, form)).body;
   }
 
   /** Renders any JSX inside a page scope, so upload forms and events work in it. */
   async renderWith(sessionId: string, url: URL, data: SessionData, view: Page, error?: string, form?: FormEcho): Promise<string> {
-    const scope = this.#scope(sessionId, url, data, error, form);
-    const body = await withRenderScope(scope, () => view(scope));
-    const page = scope.usesEventsForm ? `${body}${EventsForm(scope)}` : body;
-    return error ? `${ErrorBanner({ message: error })}${page}` : page;
+    return (await this.#renderIn(this.#scope(sessionId, url, data, {}, error, form), { page: view })).body;
   }
 
   /** The full document for a first load, with a fresh tab id. */
   async renderDocument(sessionId: string, url: URL, error?: string, form?: FormEcho): Promise<string> {
-    const tabId = randomBytes(16).toString("base64url");
-    const inner = await this.renderPage(sessionId, url, error, form);
-    return Shell({ title: this.#title, tabId, pagePath: url.pathname + url.search, children: inner }) as string;
+    const { body, title, head } = await this.#renderRoute(sessionId, url, this.#match(url), error, form);
+    return this.#document(url, body, title, head);
   }
 
-  #scope(sessionId: string, url: URL, data: SessionData, error?: string, form?: FormEcho): RenderScope {
+  /** The app's 404 page for `url`, as a whole document. */
+  async renderNotFound(sessionId: string, url: URL): Promise<string> {
+    const { body, title, head } = await this.#renderRoute(sessionId, url, { pattern: "", route: this.#notFound, params: {} });
+    return this.#document(url, body, title, head);
+  }
+
+  #match(url: URL): RouteMatch {
+    const match = this.routes.match(url.pathname);
+    if (!match) throw new HttpError(404, `No page at ${url.pathname}`);
+    return match;
+  }
+
+  async #renderRoute(sessionId: string, url: URL, match: RouteMatch, error?: string, form?: FormEcho) {
+    const data = (await this.store.get(sessionId)) ?? {};
+    return this.#renderIn(this.#scope(sessionId, url, data, match.params, error, form), match.route);
+  }
+
+  async #renderIn(scope: RenderScope, route: PageRoute): Promise<{ body: string; title: string; head: string }> {
+    return withRenderScope(scope, async () => {
+      const view = await route.page(scope);
+      const page = scope.usesEventsForm ? `${view}${EventsForm(scope)}` : view;
+      const body = scope.error ? `${ErrorBanner({ message: scope.error })}${page}` : page;
+      const title = typeof route.title === "function" ? route.title(scope) : (route.title ?? this.#title);
+      const head = route.head ? await route.head(scope) : "";
+      return { body, title, head };
+    });
+  }
+
+  #document(url: URL, body: string, title: string, head: string): string {
+    const tabId = randomBytes(16).toString("base64url");
+    return Shell({ title, head, tabId, pagePath: url.pathname + url.search, children: body }) as string;
+  }
+
+  #scope(sessionId: string, url: URL, data: SessionData, params: Record<string, string>, error?: string, form?: FormEcho): RenderScope {
     const instances = new Map<StateClass, State>();
     const registry = this.registry;
     return {
       url,
+      params,
       error,
       form,
       csrfToken: this.csrfToken(sessionId),

@@ -11,18 +11,18 @@ import { UnstyledPage, UnstyledUpload } from "./upload/unstyled";
 import { VideoPage, VideoUpload } from "./upload/video";
 import { withDemoStyle } from "./style";
 
-/** One page per documented example, and an index. */
-const PAGES: Record<string, Page> = {
-  "/": IndexPage,
-  "/counter": CounterPage,
-  "/todos": TodosPage,
-  "/basic": BasicPage,
-  "/multiple": MultiplePage,
-  "/video": VideoPage,
-  "/customized": CustomizedPage,
-  "/unstyled": UnstyledPage,
-  "/progress": ProgressPage,
-  "/chunked": ChunkedPage,
+/** One page per documented example, and an index, each with its own title. */
+const PAGES: Record<string, { page: Page; title: string }> = {
+  "/": { page: IndexPage, title: "hyperstate demos" },
+  "/counter": { page: CounterPage, title: "Counter · hyperstate" },
+  "/todos": { page: TodosPage, title: "Todos · hyperstate" },
+  "/basic": { page: BasicPage, title: "Basic upload · hyperstate" },
+  "/multiple": { page: MultiplePage, title: "Multiple files · hyperstate" },
+  "/video": { page: VideoPage, title: "Video upload · hyperstate" },
+  "/customized": { page: CustomizedPage, title: "Customized upload · hyperstate" },
+  "/unstyled": { page: UnstyledPage, title: "Unstyled upload · hyperstate" },
+  "/progress": { page: ProgressPage, title: "Upload progress · hyperstate" },
+  "/chunked": { page: ChunkedPage, title: "Chunked upload · hyperstate" },
 };
 
 /** The demo app as a plugin, so tests can mount it on a free port. */
@@ -31,6 +31,6 @@ export const demo = (options: Partial<HyperstateOptions> = {}) =>
     title: "hyperstate demo",
     states: [CounterState, TodoState, BasicUpload, MultipleUpload, VideoUpload, CustomizedUpload, UnstyledUpload, ProgressUpload, ChunkUploadState],
     // Each page with the demo's own stylesheet.
-    pages: Object.fromEntries(Object.entries(PAGES).map(([path, page]) => [path, withDemoStyle(page)])),
+    pages: Object.fromEntries(Object.entries(PAGES).map(([path, { page, title }]) => [path, { page: withDemoStyle(page), title }])),
     ...options,
   });

@@ -47,6 +47,7 @@ async function render(): Promise<string> {
   const url = new URL("http://127.0.0.1/basic");
   const scope: RenderScope = {
     url,
+    params: {},
     csrfToken: "benchStaticCsrfToken0123456789abcdefghijklm",
     signingKey: "benchStaticSigningKey0123456789abcdefghijk",
     zoneDefaults: { resumableAbove, chunkSize },

@@ -1,9 +1,10 @@
 import { parseArgs } from "../args";
 import { refuseForeignForm } from "../origin";
 import { FIELDS, HEADERS } from "../protocol";
-import { nativeAnswer, refusedFormAnswer, scriptAnswer } from "../render/answers";
+import { nativeAnswer, pageUrl, refusedFormAnswer, scriptAnswer } from "../render/answers";
 import type { FormEcho } from "../render/context";
 import type { Runtime, Session } from "../runtime";
+import { withEventPage, type EventPage } from "./event-page";
 import { fillFieldMarkers, readFields, type EventForm } from "./fields";
 import { readForm } from "./request";
 
@@ -18,7 +19,8 @@ export async function dispatchEvent(runtime: Runtime, request: Request, session:
   if (!fromHtmx) refuseForeignForm(runtime.secret, session.id, form.get(FIELDS.csrf));
   const args = fillFieldMarkers(parseArgs(form.get(FIELDS.args)), form);
   const tabId = request.headers.get(HEADERS.tab) ?? undefined;
-  const outcome = await runtime.runEvent(session.id, name, args, { tabId });
+  const page = eventPageOf(runtime, request, fromHtmx ? undefined : form.get(FIELDS.returnTo));
+  const outcome = await withEventPage(page, () => runtime.runEvent(session.id, name, args, { tabId }));
   const echo = outcome.fieldErrors ? formEcho(form, outcome.fieldErrors) : undefined;
   if (!fromHtmx) {
     // A refused form is shown again at once, with its messages and what was typed: a redirect would lose both.
@@ -26,6 +28,16 @@ export async function dispatchEvent(runtime: Runtime, request: Request, session:
     return nativeAnswer(runtime, request, session, form.get(FIELDS.returnTo), outcome);
   }
   return scriptAnswer(runtime, request, session, outcome, echo);
+}
+
+/** From htmx, the page's URL; from a native form, the page it returns to (this site's only). */
+function eventPageOf(runtime: Runtime, request: Request, returnTo?: unknown): EventPage {
+  const own = new URL(request.url);
+  let url = new URL("/", own);
+  if (returnTo === undefined) url = pageUrl(request);
+  else if (typeof returnTo === "string" && returnTo.startsWith("/")) url = new URL(returnTo, own);
+  if (url.origin !== own.origin) url = new URL("/", own);
+  return { url, params: runtime.routes.match(url.pathname)?.params ?? {} };
 }
 
 function formEcho(form: EventForm, errors: Readonly<Record<string, string>>): FormEcho {

@@ -9,6 +9,25 @@ import type { EventOutcome, Runtime, Session } from "../runtime";
 import type { FormEcho } from "./context";
 import { HTML_HEADERS } from "./shell";
 
+/** GET of a page: the whole document, or the 404 page when its parameters match nothing. */
+export async function pageAnswer(runtime: Runtime, request: Request, session: Session): Promise<Response> {
+  const url = new URL(request.url);
+  if (!runtime.hasPage(url.pathname)) return new Response(await runtime.renderNotFound(session.id, url), { status: 404, headers: HTML_HEADERS });
+  return new Response(await runtime.renderDocument(session.id, url), { headers: HTML_HEADERS });
+}
+
+/** GET of a path no page has: a public file of that name, else the app's 404 page. */
+export async function notFoundAnswer(
+  runtime: Runtime,
+  request: Request,
+  session: Session,
+  serveFile: (request: Request) => Promise<Response> | undefined,
+): Promise<Response> {
+  const file = await serveFile(request);
+  if (file && file.status !== 404) return file;
+  return new Response(await runtime.renderNotFound(session.id, new URL(request.url)), { status: 404, headers: HTML_HEADERS });
+}
+
 /**
  * The answer to the client script: the page's re-rendered root, with client
  * actions in a header htmx dispatches as a DOM event. A page the app renders

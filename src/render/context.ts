@@ -8,6 +8,8 @@ export interface PageContext {
   use<T extends State>(stateClass: StateClass<T>): T;
   /** The page's own URL (for an event or stream request: the page it came from). */
   url: URL;
+  /** The values of the page path's parameters: `{ id: "7" }` for "/items/:id" at /items/7. */
+  params: Record<string, string>;
 }
 
 /** A page: a function of the session's state, returning JSX. */

@@ -3,6 +3,8 @@ import { ASSETS, ATTRS, ROOT_ID, ROUTES } from "../protocol";
 
 export interface ShellProps {
   title: string;
+  /** The page's own additions to <head>. */
+  head?: JSX.Element;
   tabId: string;
   /** The page's path and query, so the stream renders the same page. */
   pagePath: string;
@@ -31,7 +33,7 @@ export function HeadTags(): JSX.Element {
 const SSE_CONFIG = JSON.stringify({ sse: { pauseOnBackground: false } });
 
 /** The whole document around a page: scripts, styles and the root that events and the stream swap. */
-export function Shell({ title, tabId, pagePath, children }: ShellProps): JSX.Element {
+export function Shell({ title, head = "", tabId, pagePath, children }: ShellProps): JSX.Element {
   const stream = `${ROUTES.stream}?tab=${encodeURIComponent(tabId)}&page=${encodeURIComponent(pagePath)}`;
   return (
     <>
@@ -42,6 +44,7 @@ export function Shell({ title, tabId, pagePath, children }: ShellProps): JSX.Ele
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title safe>{title}</title>
           <HeadTags />
+          {head}
         </head>
         <body>
           <div id={ROOT_ID} {...{ [ATTRS.tab]: tabId, "hx-sse:connect": stream, "hx-config": SSE_CONFIG }} hx-swap="innerMorph">

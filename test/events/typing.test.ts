@@ -81,7 +81,7 @@ describe("typed event references", () => {
   });
 
   test("a form's submit handler must take an object of fields, checked against its parameter", () => {
-    const scope = { url: new URL("http://localhost/"), csrfToken: "t", signingKey: "k", zoneDefaults: {}, use: () => { throw new Error("unused"); } };
+    const scope = { url: new URL("http://localhost/"), params: {}, csrfToken: "t", signingKey: "k", zoneDefaults: {}, use: () => { throw new Error("unused"); } };
     const html = withRenderScope(scope, () => [
       Form({ onSubmit: Thermostat.on.saveSchedule }),
       Form({ onSubmit: Thermostat.on.saveRoom.bind(null, 2) }),

@@ -239,7 +239,7 @@ describe("events on components", () => {
   });
 
   test("a reference carrying an upload marker submits the upload's form to /_upload, signed for the session", () => {
-    const scope = { url: new URL("http://localhost/"), csrfToken: "t", signingKey: "k", zoneDefaults: {}, use: () => { throw new Error("unused"); } };
+    const scope = { url: new URL("http://localhost/"), params: {}, csrfToken: "t", signingKey: "k", zoneDefaults: {}, use: () => { throw new Error("unused"); } };
     const button = parse(withRenderScope(scope, () => Button({ onClick: Gallery.on.upload({ $upload: "u1" }, "holidays"), children: "Upload" })) as string);
     expect(button.getAttribute("type")).toBe("submit");
     expect(button.getAttribute("form")).toBe("hs-form-u1");

@@ -28,7 +28,7 @@ class Profile extends State {
 const window = new Window();
 
 function scope(form?: FormEcho): RenderScope {
-  return { url: new URL("http://localhost/profile?tab=2"), csrfToken: "token-1", signingKey: "k", zoneDefaults: {}, form, use: () => { throw new Error("no state here"); } };
+  return { url: new URL("http://localhost/profile?tab=2"), params: {}, csrfToken: "token-1", signingKey: "k", zoneDefaults: {}, form, use: () => { throw new Error("no state here"); } };
 }
 
 function render(view: () => JSX.Element, form?: FormEcho): Element {

@@ -30,6 +30,7 @@ afterAll(() => window.happyDOM.close());
 function render(view: () => JSX.Element): { html: string; document: Document } {
   const scope: RenderScope = {
     url: new URL("http://localhost/gallery?tab=2"),
+    params: {},
     csrfToken: CSRF,
     signingKey: "test-signing-key",
     zoneDefaults: {},
