@@ -3,11 +3,11 @@ import { HttpError } from "../errors";
 import { HEADERS, UPLOAD_PARAMS } from "../protocol";
 import type { Runtime, Session } from "../runtime";
 import { InflightUploads } from "./intake/inflight";
-import { getUploadDir } from "./storage/paths";
 import { receiveUpload } from "./multipart/receive";
 import type { UploadContext, UploadOptions } from "./options";
 import { ResumableUploads } from "./tus/resumable";
-import { serveUploadedFile } from "./serve/serve";
+import { serveStoredFile } from "./serve/serve";
+import { getUploadStorage } from "./storage/storage";
 
 /** The upload endpoints, as plain functions of a Request; app.ts mounts them. */
 export function uploadEndpoints(runtime: Runtime, options: Required<UploadOptions>) {
@@ -28,7 +28,7 @@ export function uploadEndpoints(runtime: Runtime, options: Required<UploadOption
     /** GET /_upload/<path> */
     serve(request: Request): Promise<Response> {
       const path = new URL(request.url).pathname.replace(/^.*?\/_upload\//, "");
-      return serveUploadedFile(getUploadDir(), path, request);
+      return serveStoredFile(getUploadStorage(), path, request);
     },
 
     /** POST /_upload: from the client script, errors are a message; without JavaScript, the page again with the message on it. */

@@ -3,11 +3,9 @@
 // response says what it is (nosniff), cannot run script (CSP sandbox), and is
 // shown inline only when it is a kind of media that cannot carry script.
 
-import type { Stats } from "node:fs";
-import { realpath, stat } from "node:fs/promises";
-import path from "node:path";
 import { HttpError } from "../../errors";
-import { isPathInsideDirectory } from "../storage/paths";
+import { diskStorage } from "../storage/disk";
+import type { StoredObject, UploadStorage } from "../storage/storage";
 
 // ---------------------------------------------------------------- errors
 
@@ -33,10 +31,6 @@ type ServeErrorEntry = (typeof SERVE_ERRORS)[keyof typeof SERVE_ERRORS];
 function serveError(entry: ServeErrorEntry): UploadServeError {
   return new UploadServeError(entry.body, entry.status);
 }
-
-// What fs reports for a path that is not there, not a file we may read, or
-// not a path at all. Each one is a 404: the contract is "404, never 500".
-const NOT_THERE_CODES = new Set(["ENOENT", "ENOTDIR", "EACCES", "EPERM", "ELOOP", "ENAMETOOLONG", "EISDIR", "EINVAL"]);
 
 // ---------------------------------------------------------------- headers
 
@@ -93,7 +87,12 @@ function contentDisposition(disposition: "inline" | "attachment", fileName: stri
  * malformed percent-encoding, 404 for anything missing, outside the
  * directory, or not a regular file, 405 for methods other than GET and HEAD.
  */
-export async function serveUploadedFile(uploadDir: string, rawPath: string, request: Request): Promise<Response> {
+export function serveUploadedFile(uploadDir: string, rawPath: string, request: Request): Promise<Response> {
+  return serveStoredFile(diskStorage(() => uploadDir), rawPath, request);
+}
+
+/** The same, from any UploadStorage: the HTTP rules here, where the bytes come from there. */
+export async function serveStoredFile(storage: UploadStorage, rawPath: string, request: Request): Promise<Response> {
   if (request.method !== "GET" && request.method !== "HEAD") {
     const response = errorResponse(serveError(SERVE_ERRORS.methodNotAllowed));
     response.headers.set("Allow", "GET, HEAD");
@@ -101,8 +100,9 @@ export async function serveUploadedFile(uploadDir: string, rawPath: string, requ
   }
   try {
     const segments = decodeRequestedPath(rawPath);
-    const { filePath, stats } = await findFileInside(uploadDir, segments);
-    return respondWithFile(filePath, stats, segments[segments.length - 1]!, request);
+    const stored = await storage.open(segments);
+    if (!stored) throw serveError(SERVE_ERRORS.notFound);
+    return respondWithFile(stored, segments[segments.length - 1]!, request);
   } catch (error) {
     if (error instanceof UploadServeError) return errorResponse(error);
     throw error;
@@ -139,37 +139,20 @@ function decodeRequestedPath(rawPath: string): string[] {
   return segments;
 }
 
-/** The real path of a regular file below the real upload directory, after following every symlink. */
-async function findFileInside(uploadDir: string, segments: string[]): Promise<{ filePath: string; stats: Stats }> {
-  try {
-    const realDir = await realpath(uploadDir);
-    const requested = path.join(realDir, ...segments);
-    if (!isPathInsideDirectory(realDir, requested)) throw serveError(SERVE_ERRORS.notFound);
-    // A symlink inside the directory may point anywhere: check where it lands.
-    const filePath = await realpath(requested);
-    if (!isPathInsideDirectory(realDir, filePath)) throw serveError(SERVE_ERRORS.notFound);
-    const stats = await stat(filePath);
-    if (!stats.isFile()) throw serveError(SERVE_ERRORS.notFound);
-    return { filePath, stats };
-  } catch (error) {
-    if (NOT_THERE_CODES.has((error as NodeJS.ErrnoException).code ?? "")) throw serveError(SERVE_ERRORS.notFound);
-    throw error;
-  }
-}
-
-function respondWithFile(filePath: string, stats: Stats, fileName: string, request: Request): Response {
-  const file = Bun.file(filePath);
-  const contentType = file.type;
+function respondWithFile(stored: StoredObject, fileName: string, request: Request): Response {
+  const file = stored.blob;
+  // The type by the name's extension, as a file's own bytes are the uploader's to choose.
+  const contentType = Bun.file(fileName).type;
   const mediaType = contentType.split(";")[0]!.trim().toLowerCase();
-  const etag = `"${Math.floor(stats.mtimeMs).toString(16)}-${stats.size.toString(16)}"`;
-  const lastModified = stats.mtime.toUTCString();
+  const etag = `"${Math.floor(stored.lastModified.getTime()).toString(16)}-${stored.size.toString(16)}"`;
+  const lastModified = stored.lastModified.toUTCString();
 
   const headers = securityHeaders();
   headers.set("ETag", etag);
   headers.set("Last-Modified", lastModified);
   // Uploads may be private to a user: caches may keep them only after asking.
   headers.set("Cache-Control", "private, no-cache");
-  if (isNotModified(request.headers, etag, stats.mtime)) {
+  if (isNotModified(request.headers, etag, stored.lastModified)) {
     return new Response(null, { status: 304, headers });
   }
 
@@ -181,18 +164,18 @@ function respondWithFile(filePath: string, stats: Stats, fileName: string, reque
   // RFC 9110 14.2: "A server MUST ignore a Range header field received with
   // a request method that is unrecognized or for which range handling is not
   // defined." It is defined for GET only.
-  const range = isHead ? null : requestedRange(request.headers, stats.size, etag, lastModified);
+  const range = isHead ? null : requestedRange(request.headers, stored.size, etag, lastModified);
   if (range === "unsatisfiable") {
     const response = errorResponse(serveError(SERVE_ERRORS.rangeNotSatisfiable));
-    response.headers.set("Content-Range", `bytes */${stats.size}`);
+    response.headers.set("Content-Range", `bytes */${stored.size}`);
     return response;
   }
   if (range) {
-    headers.set("Content-Range", `bytes ${range.start}-${range.end}/${stats.size}`);
+    headers.set("Content-Range", `bytes ${range.start}-${range.end}/${stored.size}`);
     headers.set("Content-Length", String(range.end - range.start + 1));
     return new Response(file.slice(range.start, range.end + 1), { status: 206, headers });
   }
-  headers.set("Content-Length", String(stats.size));
+  headers.set("Content-Length", String(stored.size));
   // Bun.file streams from disk; nothing is read into memory up front. HEAD
   // gets the file too: Bun sends no body for it, and a null body would make
   // it answer Content-Length: 0.

@@ -3,10 +3,17 @@
 // works whatever the storage, so an app moves to a bucket without changing
 // its handlers.
 
-import { join } from "node:path";
-import { getUploadDir, isPathInsideDirectory, sanitizeRelativePath } from "./paths";
-import { placeFile } from "./place";
+import { diskStorage } from "./disk";
+import { getUploadDir } from "./paths";
 import type { UploadSource } from "./source";
+
+/** A stored file as serving reads it. */
+export interface StoredObject {
+  /** Its bytes, read lazily (`slice` for a Range): a BunFile, or an S3File. */
+  blob: Blob;
+  size: number;
+  lastModified: Date;
+}
 
 export interface UploadStorage {
   /**
@@ -15,22 +22,15 @@ export interface UploadStorage {
    * never half. Returns the key as stored, for `getUploadUrl`.
    */
   save(key: string, source: UploadSource): Promise<string>;
+  /** The file at these path segments (already decoded and checked by the caller), or undefined. Never outside the storage. */
+  open(segments: string[]): Promise<StoredObject | undefined>;
+  /** Removes the file at `key`; nothing when there is none. */
+  delete(key: string): Promise<void>;
 }
 
-/** The upload directory (`getUploadDir()`, read on every call) as storage. */
-export const diskStorage: UploadStorage = {
-  async save(key, source) {
-    const dir = getUploadDir();
-    const safeKey = sanitizeRelativePath(key);
-    const target = join(dir, safeKey);
-    // sanitizeRelativePath already keeps a key inside; this is the one containment check every path passes.
-    if (!isPathInsideDirectory(dir, target)) throw new TypeError(`Not a key inside the upload directory: ${JSON.stringify(key)}`);
-    await placeFile(source, target);
-    return safeKey;
-  },
-};
+const uploadDirStorage = diskStorage(getUploadDir);
 
 /** The storage uploaded files are kept in. */
 export function getUploadStorage(): UploadStorage {
-  return diskStorage;
+  return uploadDirStorage;
 }
