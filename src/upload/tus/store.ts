@@ -40,7 +40,13 @@ export class TusStore {
   /** Stores the empty bytes, then the info: an upload is listed only once it can be written. */
   async create(info: TusUploadInfo): Promise<void> {
     await this.data.create(info.id);
-    await this.info.set(info);
+    try {
+      await this.info.set(info);
+    } catch (error) {
+      // No info, no upload: its empty bytes must not stay behind.
+      await this.data.delete(info.id).catch(() => {});
+      throw error;
+    }
   }
 
   /** The upload's info; undefined when it has none, or when the id does not match UPLOAD_ID_PATTERN (then without asking a store). */
@@ -102,6 +108,11 @@ export class TusStore {
   /** Asks every running write of this process to stop (shutdown). */
   abortAll(): void {
     this.locker.abortHeld(new TusError(ERRORS.closing));
+  }
+
+  /** Closes the stores' connections. */
+  async close(): Promise<void> {
+    await Promise.all([this.info.close?.(), this.data.close?.(), this.locker.close?.()]);
   }
 
   async #remove(id: string): Promise<TusUploadInfo | undefined> {

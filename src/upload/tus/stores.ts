@@ -33,6 +33,8 @@ export interface TusInfoStore {
   delete(id: string): Promise<void>;
   /** Every upload's info, in no particular order. */
   list(): Promise<TusUploadInfo[]>;
+  /** Frees what the store holds open (connections). */
+  close?(): void | Promise<void>;
 }
 
 /** Upload bytes. The info's offset says how many of them count. */
@@ -55,6 +57,8 @@ export interface TusDataStore {
   exists(id: string): Promise<boolean>;
   /** Removes the bytes; nothing happens for an unknown id. */
   delete(id: string): Promise<void>;
+  /** Frees what the store holds open (connections). */
+  close?(): void | Promise<void>;
 }
 
 /** Held while a request writes an upload. */
