@@ -108,7 +108,8 @@ export class RedisConnection {
           reportedDown.add(this.#url);
           console.error(`hyperstate: Redis at ${this.where} is unreachable (${this.#lastError}); requests answer 503 until it answers`);
         }
-        await Bun.sleep(this.#retryMs);
+        // An unref'd timer: a closed app's retry loop never keeps the process alive.
+        await new Promise((resolve) => setTimeout(resolve, this.#retryMs).unref());
         this.#retryMs = Math.min(this.#retryMs * 2, RETRY_MS.most);
       }
     }

@@ -46,7 +46,7 @@ export class SqliteStore implements SessionStore {
     this.path = options.path;
     this.#ttlMs = options.ttlMs ?? 24 * 60 * 60 * 1000;
     this.#maxSessions = options.maxSessions ?? 10_000;
-    this.#db = openSessionDatabase(this.path);
+    this.#db = shareDatabase(this.path);
     const next = "(SELECT COALESCE(MAX(touched), 0) + 1 FROM sessions)";
     const statements = {
       get: this.#db.query<{ data: string; expires: number }, [string]>("SELECT data, expires FROM sessions WHERE id = ?1"),
@@ -105,7 +105,7 @@ export class SqliteStore implements SessionStore {
     this.#flushPending();
     this.#closed = true;
     clearInterval(this.#sweeper);
-    this.#db.close();
+    releaseDatabase(this.path);
   }
 
   /** Drops every session idle for longer than the TTL. */
@@ -130,6 +130,26 @@ export class SqliteStore implements SessionStore {
   #refuseIfClosed(): void {
     if (this.#closed) throw new StoreClosedError("SQLite");
   }
+}
+
+/**
+ * One connection per file in a process, however many apps (and test apps)
+ * open it: file handles stay three per file, not three per app.
+ */
+const shared = new Map<string, { db: Database; users: number }>();
+
+function shareDatabase(path: string): Database {
+  const entry = shared.get(path) ?? { db: openSessionDatabase(path), users: 0 };
+  entry.users += 1;
+  shared.set(path, entry);
+  return entry.db;
+}
+
+function releaseDatabase(path: string): void {
+  const entry = shared.get(path);
+  if (!entry || --entry.users > 0) return;
+  shared.delete(path);
+  entry.db.close();
 }
 
 /**
