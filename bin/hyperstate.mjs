@@ -24,6 +24,7 @@ Then: cd <dir> && npm install && npm run dev   (serves http://localhost:3000; PO
 const APP_DEPENDENCIES = ["elysia", "@kitajs/html"];
 // Bun is a dependency of the app, so `npm run dev` works where only Node and npm are installed.
 const APP_RUNTIME = ["bun"];
+// typescript at this package's range (5): xss-scan needs TypeScript's JavaScript API, which 7 does not have.
 const APP_DEV_DEPENDENCIES = ["typescript", "@types/bun", "@kitajs/ts-html-plugin"];
 
 function main(args) {

@@ -66,6 +66,8 @@ describe("hyperstate new", () => {
     expect(pkg.dependencies.hyperstate).toBe(`^${version}`);
     expect(pkg.dependencies.bun).toMatch(/^\^1\./);
     expect(pkg.scripts.test).toContain("xss-scan");
+    // xss-scan runs on TypeScript 5's JavaScript API; typescript@latest (7) has none.
+    expect(pkg.devDependencies.typescript).toMatch(/^\^5\./);
   });
 
   test("run from a checkout, says how to depend on the checkout instead", async () => {
