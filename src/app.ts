@@ -75,8 +75,6 @@ export function hyperstate(options: HyperstateOptions) {
     .post(ROUTES.upload, edge((request, session) => uploads.receive(request, session)), { parse: "none" })
     .post(ROUTES.uploadCancel, edge((request, session) => uploads.cancel(request, session)), { parse: "none" })
     .get(`${ROUTES.upload}/*`, ({ request }) => uploads.serve(request))
-    .all(ROUTES.tus, edge((request) => uploads.tus(request), effectiveMethod), { parse: "none" })
-    .all(`${ROUTES.tus}/*`, edge((request) => uploads.tus(request), effectiveMethod), { parse: "none" })
     .onStop(async () => {
       uploads.close();
       await runtime.close();
@@ -96,6 +94,11 @@ export function hyperstate(options: HyperstateOptions) {
     return { html, head: HeadTags() as string, headers };
   }
 
+  // tus answers every method itself; named one by one, so the app's GET/HEAD "/*" (its 404 page) cannot take HEAD from it.
+  const tus = edge((request) => uploads.tus(request), effectiveMethod);
+  for (const method of ["GET", "HEAD", "POST", "PATCH", "DELETE", "OPTIONS", "PUT"]) {
+    app.route(method, ROUTES.tus, tus, { parse: "none" }).route(method, `${ROUTES.tus}/*`, tus, { parse: "none" });
+  }
   for (const pattern of runtime.routes.patterns()) app.get(pattern, edge((request, session) => pageAnswer(runtime, request, session)));
   if (options.notFound !== false) {
     const publicDir = options.publicDir ?? "public";

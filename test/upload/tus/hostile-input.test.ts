@@ -214,7 +214,8 @@ describe("answers a client can recover from", () => {
 describe("after a restart with another secret", () => {
   test("a resumed upload is refused once with a reason, logged once, without a flood of errors", async () => {
     const dir = join(root, "restart");
-    const before = labApp({ tempDir: dir, progressIntervalMs: 0 });
+    // Listening, so stop() runs the plugin's shutdown as a real restart would.
+    const before = labApp({ tempDir: dir, progressIntervalMs: 0 }).listen({ port: 0, hostname: "127.0.0.1" });
     const zone = await openZone(before, "/lab", "files", "take-progress");
     const location = await createUpload(before, zone, 4 * 1024 * 1024, { filename: "big.bin" });
     expect((await patch(before, location, zone.session, 0, randomBytes(1024 * 1024))).status).toBe(204);
@@ -223,7 +224,7 @@ describe("after a restart with another secret", () => {
     const warn = spyOn(console, "warn").mockImplementation(() => {});
     const error = spyOn(console, "error").mockImplementation(() => {});
     try {
-      const after = labApp({ tempDir: dir, progressIntervalMs: 0 }, "a different secret");
+      const after = labApp({ tempDir: dir, progressIntervalMs: 0 }, "a different secret").listen({ port: 0, hostname: "127.0.0.1" });
       const refused = await patch(after, location, zone.session, 1024 * 1024, randomBytes(3 * 1024 * 1024));
       expect(refused.status).toBe(410);
       expect(await refused.text()).toContain("reload the page");
