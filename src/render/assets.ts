@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { brotliCompressSync, constants } from "node:zlib";
 import { ASSETS } from "../protocol";
 
 const require = createRequire(import.meta.url);
@@ -26,9 +27,22 @@ const SOURCES: Record<string, () => Promise<Blob>> = {
   [ASSETS.css]: async () => Bun.file(join(publicDir, ASSETS.css)),
 };
 
-const built = new Map<string, Promise<{ body: ArrayBuffer; etag: string }>>();
+/** An asset as it is sent, one body per content coding, each made once per process. */
+interface Built {
+  etag: string;
+  bodies: Map<Coding, Promise<Bytes>>;
+}
 
-/** Serves one asset, built or read once per process and then kept in memory. */
+type Coding = "identity" | "gzip" | "br";
+type Bytes = Uint8Array<ArrayBuffer>;
+
+const built = new Map<string, Promise<Built>>();
+
+/**
+ * Serves one asset, built or read once per process and then kept in memory:
+ * compressed with brotli or gzip when the request accepts it, each coding
+ * made on its first request and kept.
+ */
 export async function serveAsset(name: string, request: Request): Promise<Response> {
   let source = SOURCES[name];
   if (!source && (isClientEntry(name) || CLIENT_CHUNK.test(name))) {
@@ -39,20 +53,48 @@ export async function serveAsset(name: string, request: Request): Promise<Respon
   let asset = built.get(name);
   if (!asset) {
     asset = source().then(async (blob) => {
-      const body = await blob.arrayBuffer();
-      return { body, etag: `"${Bun.hash(body).toString(36)}"` };
+      const body = new Uint8Array(await blob.arrayBuffer());
+      return { etag: Bun.hash(body).toString(36), bodies: new Map([["identity" as Coding, Promise.resolve(body)]]) };
     });
     built.set(name, asset);
     asset.catch(() => built.delete(name));
   }
-  const { body, etag } = await asset;
-  const headers = {
+  const { etag, bodies } = await asset;
+  const coding = preferredCoding(request.headers.get("Accept-Encoding"));
+  let body = bodies.get(coding);
+  if (!body) bodies.set(coding, (body = bodies.get("identity")!.then((plain) => compress(plain, coding))));
+  // One ETag per coding: a cache must not answer a gzip request with brotli bytes.
+  const tag = coding === "identity" ? `"${etag}"` : `"${etag}-${coding}"`;
+  const headers: Record<string, string> = {
     "Content-Type": name.endsWith(".css") ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8",
-    ETag: etag,
+    ETag: tag,
     "Cache-Control": "no-cache",
+    Vary: "Accept-Encoding",
   };
-  if (request.headers.get("If-None-Match") === etag) return new Response(null, { status: 304, headers });
-  return new Response(body, { headers });
+  if (coding !== "identity") headers["Content-Encoding"] = coding;
+  if (request.headers.get("If-None-Match") === tag) return new Response(null, { status: 304, headers });
+  return new Response(await body, { headers });
+}
+
+/** brotli where accepted, else gzip, else none. A coding given `q=0` is refused (RFC 9110, 12.5.3). */
+function preferredCoding(accept: string | null): Coding {
+  const accepted = new Set(
+    (accept ?? "")
+      .split(",")
+      .map((item) => item.trim().toLowerCase().split(/\s*;\s*/))
+      .filter(([, ...params]) => !params.some((param) => /^q=0(\.0*)?$/.test(param)))
+      .map(([coding]) => coding),
+  );
+  if (accepted.has("br")) return "br";
+  if (accepted.has("gzip")) return "gzip";
+  return "identity";
+}
+
+function compress(body: Bytes, coding: Coding): Bytes {
+  if (coding === "gzip") return Bun.gzipSync(body, { level: 9 });
+  if (coding === "identity") return body;
+  const params = { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength };
+  return new Uint8Array(brotliCompressSync(body, { params }));
 }
 
 let clientBuild: Promise<Map<string, Blob>> | undefined;

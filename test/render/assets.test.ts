@@ -1,7 +1,9 @@
 // The framework's stylesheet and scripts as /_hyperstate/ serves them.
 
-import { expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
+import { brotliDecompressSync } from "node:zlib";
+import { serveAsset } from "../../src/render/assets";
 
 const css = await Bun.file(join(import.meta.dir, "..", "..", "public", "hyperstate.css")).text();
 
@@ -16,4 +18,44 @@ test("every rule of the stylesheet is scoped to an element hyperstate renders, s
   // Not .hs-js: the client script puts it on <html>, above the host page's own elements.
   const unscoped = all.filter((selector) => !/\.hs-(?!js\b)|\[data-hs-/.test(selector));
   expect(unscoped).toEqual([]);
+});
+
+describe("compression", () => {
+  const get = (name: string, headers: Record<string, string> = {}) => serveAsset(name, new Request(`http://localhost/_hyperstate/${name}`, { headers }));
+  const bytes = async (response: Response) => new Uint8Array(await response.arrayBuffer());
+
+  test("htmx.js goes brotli-compressed to a browser that accepts br, at a fraction of its size", async () => {
+    const plain = await bytes(await get("htmx.js"));
+    const response = await get("htmx.js", { "Accept-Encoding": "gzip, deflate, br, zstd" });
+    expect(response.headers.get("Content-Encoding")).toBe("br");
+    expect(response.headers.get("Vary")).toBe("Accept-Encoding");
+    const body = await bytes(response);
+    expect(brotliDecompressSync(body)).toEqual(Buffer.from(plain));
+    expect(body.byteLength).toBeLessThan(plain.byteLength / 3);
+  });
+
+  test("the client script goes gzip-compressed where only gzip is accepted", async () => {
+    const plain = await bytes(await get("hyperstate.js"));
+    const response = await get("hyperstate.js", { "Accept-Encoding": "gzip" });
+    expect(response.headers.get("Content-Encoding")).toBe("gzip");
+    expect(Bun.gunzipSync(await bytes(response))).toEqual(plain);
+  });
+
+  test("without Accept-Encoding, or with every coding refused by q=0, the bytes go as they are", async () => {
+    for (const accept of [undefined, "br;q=0, gzip;q=0"]) {
+      const response = await get("hyperstate.css", accept ? { "Accept-Encoding": accept } : {});
+      expect(response.headers.get("Content-Encoding")).toBeNull();
+      expect(response.headers.get("Vary")).toBe("Accept-Encoding");
+      expect(await response.text()).toBe(css);
+    }
+  });
+
+  test("each coding has its own ETag, and a matching If-None-Match is 304 for that coding only", async () => {
+    const gzip = await get("htmx.js", { "Accept-Encoding": "gzip" });
+    const br = await get("htmx.js", { "Accept-Encoding": "br" });
+    const tag = gzip.headers.get("ETag")!;
+    expect(tag).not.toBe(br.headers.get("ETag")!);
+    expect((await get("htmx.js", { "Accept-Encoding": "gzip", "If-None-Match": tag })).status).toBe(304);
+    expect((await get("htmx.js", { "Accept-Encoding": "br", "If-None-Match": tag })).status).toBe(200);
+  });
 });
