@@ -1,4 +1,5 @@
 import { Button, cancelUpload, events, Progress, SelectedFiles, State, Text, Upload, UploadFile, uploadFiles, VStack, type InterruptedUpload, type PageContext, type UploadProgress } from "hyperstate";
+import { color } from "./prompt";
 
 /** Reflex's progress example: a bar fed by the server's own byte count, and Cancel. */
 export class ProgressUpload extends State {
@@ -32,7 +33,7 @@ export function ProgressPage({ use }: PageContext) {
   const state = use(ProgressUpload);
   return (
     <VStack align="center">
-      <Upload id="upload3" border="1px dotted rgb(107,99,246)" padding="5em" onUploadInterrupted={ProgressUpload.on.uploadInterrupted}>
+      <Upload id="upload3" border={`1px dotted ${color}`} padding="5em" onUploadInterrupted={ProgressUpload.on.uploadInterrupted}>
         <Text>Drag and drop files here or click to select files</Text>
       </Upload>
       <SelectedFiles id="upload3" />

@@ -1,7 +1,7 @@
 import { Text, VStack } from "hyperstate";
 
-/** The colour of Reflex's upload examples. */
-export const color = "rgb(107,99,246)";
+/** The colour of Reflex's upload examples (rgb(107,99,246)), a shade darker: 4.9:1 on white, past WCAG AA's 4.5:1 for text. */
+export const color = "rgb(99,91,240)";
 
 /**
  * What Reflex's examples put inside the zone: a "Select File" button and a
