@@ -4,12 +4,21 @@ import { HttpError } from "./errors";
 /** Where a Redis URL came from, for messages: the env variable or the option. */
 export type RedisUrlSource = "REDIS_URL" | "the redisUrl option";
 
-/** Redis is away: the request changed nothing and may be retried. */
+/**
+ * Redis is away. Refused before it was sent, the request changed nothing;
+ * a command that went out and got no answer may have been carried out.
+ */
 export class RedisUnavailableError extends HttpError {
-  constructor(where: string, reason: string) {
-    super(503, `Redis at ${where} is unreachable (${reason}): nothing was saved, try again in a moment`, { "Retry-After": "1" });
+  constructor(where: string, reason: string, sent = false) {
+    const outcome = sent ? "what was asked may or may not have been saved" : "nothing was saved";
+    super(503, `Redis at ${where} is unreachable (${reason}): ${outcome}, try again in a moment`, { "Retry-After": "1" });
     this.name = "RedisUnavailableError";
   }
+}
+
+export interface RedisConnectionOptions {
+  /** Longest wait for a command's answer: a Redis that hangs (frozen, or cut off without a reset) answers 503, not never. @default 5000 */
+  commandTimeoutMs?: number;
 }
 
 const RETRY_MS = { first: 100, most: 2000 };
@@ -27,6 +36,7 @@ export class RedisConnection {
   readonly where: string;
   readonly #url: string;
   readonly #onConnect?: (client: RedisClient) => Promise<void>;
+  readonly #commandTimeoutMs: number;
   #client?: RedisClient;
   #reconnecting?: Promise<void>;
   #retryMs = RETRY_MS.first;
@@ -38,8 +48,9 @@ export class RedisConnection {
   #firstSettled = false;
 
   /** `onConnect` runs on every new connection before it is used (a subscriber subscribes there). */
-  constructor(url: string, source: RedisUrlSource, onConnect?: (client: RedisClient) => Promise<void>) {
+  constructor(url: string, source: RedisUrlSource, onConnect?: (client: RedisClient) => Promise<void>, options: RedisConnectionOptions = {}) {
     this.#url = url;
+    this.#commandTimeoutMs = options.commandTimeoutMs ?? 5000;
     this.where = `${source} (${redact(url)})`;
     this.#onConnect = onConnect;
     // Nobody has to wait for the first attempt: a failure is logged and requests answer 503.
@@ -60,13 +71,26 @@ export class RedisConnection {
       this.#reconnect();
       throw new RedisUnavailableError(this.where, this.#lastError);
     }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const silence = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new CommandTimeout(this.#commandTimeoutMs)), this.#commandTimeoutMs);
+    });
     try {
-      return await client.send(command, args);
+      return await Promise.race([client.send(command, args), silence]);
     } catch (error) {
+      if (error instanceof CommandTimeout) {
+        // Answers may still come, out of step with the next commands: start over on a fresh connection.
+        if (this.#client === client) client.close();
+        this.#lastError = error.message;
+        this.#reconnect();
+        throw new RedisUnavailableError(this.where, error.message, true);
+      }
       if (!isConnectionError(error)) throw error;
       this.#lastError = (error as Error).message;
       this.#reconnect();
       throw new RedisUnavailableError(this.where, this.#lastError);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -113,6 +137,12 @@ export class RedisConnection {
         this.#retryMs = Math.min(this.#retryMs * 2, RETRY_MS.most);
       }
     }
+  }
+}
+
+class CommandTimeout extends Error {
+  constructor(ms: number) {
+    super(`no answer within ${ms} ms`);
   }
 }
 

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { HttpError } from "../errors";
-import { RedisConnection, type RedisUrlSource } from "../redis";
+import { RedisConnection, type RedisConnectionOptions, type RedisUrlSource } from "../redis";
 import { KeyedLock, type SessionLock } from "./lock";
 
-export interface RedisLockOptions {
+export interface RedisLockOptions extends RedisConnectionOptions {
   url: string;
   /** Named in error messages. @default "the redisUrl option" */
   source?: RedisUrlSource;
@@ -39,7 +39,7 @@ export class RedisLock implements SessionLock {
   readonly #waitMs: number;
 
   constructor(options: RedisLockOptions) {
-    this.#redis = new RedisConnection(options.url, options.source ?? "the redisUrl option");
+    this.#redis = new RedisConnection(options.url, options.source ?? "the redisUrl option", undefined, options);
     this.#prefix = options.prefix ?? "hyperstate:";
     this.#leaseMs = options.leaseMs ?? 10_000;
     this.#waitMs = options.waitMs ?? 30_000;
@@ -57,7 +57,13 @@ export class RedisLock implements SessionLock {
     return this.#local.run(key, async () => {
       const lockKey = `${this.#prefix}lock:${key}`;
       const token = randomBytes(16).toString("base64url");
-      await this.#acquire(lockKey, token);
+      try {
+        await this.#acquire(lockKey, token);
+      } catch (error) {
+        // A SET that got no answer may still be carried out: free it once Redis answers, not after the lease.
+        void this.#releaseWhenBack(lockKey, token);
+        throw error;
+      }
       const renewal = setInterval(() => void this.#renew(lockKey, token), this.#leaseMs / 3);
       try {
         return await work();
@@ -84,6 +90,17 @@ export class RedisLock implements SessionLock {
       }
       await Bun.sleep(pollMs * (0.5 + Math.random()));
       pollMs = Math.min(pollMs * 2, POLL_MS.most);
+    }
+  }
+
+  async #releaseWhenBack(lockKey: string, token: string): Promise<void> {
+    const giveUp = Date.now() + this.#leaseMs;
+    while (Date.now() < giveUp) {
+      try {
+        return void (await this.#redis.send("EVAL", [RELEASE, "1", lockKey, token]));
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 100).unref());
+      }
     }
   }
 

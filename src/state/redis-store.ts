@@ -1,8 +1,8 @@
-import { RedisConnection, type RedisUrlSource } from "../redis";
+import { RedisConnection, type RedisConnectionOptions, type RedisUrlSource } from "../redis";
 import type { SessionData } from "./registry";
 import { StoreClosedError, type SessionStore } from "./store";
 
-export interface RedisStoreOptions {
+export interface RedisStoreOptions extends RedisConnectionOptions {
   /** redis:// or rediss:// URL. */
   url: string;
   /** Named in error messages. @default "the redisUrl option" */
@@ -52,7 +52,7 @@ export class RedisStore implements SessionStore {
   #closed = false;
 
   constructor(options: RedisStoreOptions) {
-    this.#redis = new RedisConnection(options.url, options.source ?? "the redisUrl option");
+    this.#redis = new RedisConnection(options.url, options.source ?? "the redisUrl option", undefined, options);
     this.#prefix = options.prefix ?? "hyperstate:";
     this.#ttlMs = options.ttlMs ?? 24 * 60 * 60 * 1000;
     this.#maxSessions = options.maxSessions ?? 10_000;

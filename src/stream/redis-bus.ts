@@ -1,7 +1,7 @@
-import { RedisConnection, RedisUnavailableError, type RedisUrlSource } from "../redis";
+import { RedisConnection, type RedisConnectionOptions, RedisUnavailableError, type RedisUrlSource } from "../redis";
 import type { ChangeBus, SessionChange } from "./pubsub";
 
-export interface RedisChangeBusOptions {
+export interface RedisChangeBusOptions extends RedisConnectionOptions {
   url: string;
   /** Named in error messages. @default "the redisUrl option" */
   source?: RedisUrlSource;
@@ -26,10 +26,10 @@ export class RedisChangeBus implements ChangeBus {
   constructor(options: RedisChangeBusOptions) {
     const source = options.source ?? "the redisUrl option";
     this.#channel = `${options.prefix ?? "hyperstate:"}changes`;
-    this.#publisher = new RedisConnection(options.url, source);
+    this.#publisher = new RedisConnection(options.url, source, undefined, options);
     this.#subscriber = new RedisConnection(options.url, source, async (client) => {
       await client.subscribe(this.#channel, (message) => this.#deliver(message));
-    });
+    }, options);
   }
 
   /** Settles when both connections made their first attempt (the subscriber is listening); rejects naming the URL. */

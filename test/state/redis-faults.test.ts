@@ -4,6 +4,9 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { Elysia } from "elysia";
 import { hyperstate } from "../../src/app";
+import { RedisLock } from "../../src/state/redis-lock";
+import { RedisStore } from "../../src/state/redis-store";
+import { RedisChangeBus } from "../../src/stream/redis-bus";
 import { events } from "../../src/events/refs";
 import type { PageContext } from "../../src/render/context";
 import { State } from "../../src/state/state";
@@ -128,6 +131,44 @@ describe("Redis faults", () => {
 
       await redis.start();
       await eventually(async () => expect(await shown(app, cookie)).toBe(1), 10_000);
+      await app.stop(true);
+    },
+    30_000,
+  );
+
+  test(
+    "Redis frozen (connections open, no answers): requests answer 503 after the command timeout instead of hanging, and work again once it thaws",
+    async () => {
+      const redis = await startRedis();
+      servers.push(redis);
+      const url = redis.url;
+      const commandTimeoutMs = 300;
+      const app = new Elysia()
+        .use(
+          hyperstate({
+            states: [Tally],
+            pages: { "/tally": TallyPage },
+            secret: "faults",
+            sessionStore: new RedisStore({ url, commandTimeoutMs }),
+            changeBus: new RedisChangeBus({ url, commandTimeoutMs }),
+            lock: new RedisLock({ url, commandTimeoutMs }),
+          }),
+        )
+        .listen({ port: 0, hostname: "127.0.0.1" });
+      const cookie = (await app.handle(new Request("http://localhost/tally"))).headers.get("Set-Cookie")!.split(";")[0]!;
+      expect((await add(app, cookie)).status).toBe(200);
+
+      redis.pause();
+      const started = Date.now();
+      const refused = await add(app, cookie);
+      expect(refused.status).toBe(503);
+      expect(await refused.text()).toContain(`no answer within ${commandTimeoutMs} ms`);
+      expect(Date.now() - started).toBeLessThan(5000);
+
+      redis.resume();
+      // Well within the lock's 10 s lease: the refused request's lock, taken once Redis thawed, was freed.
+      await eventually(async () => expect((await add(app, cookie)).status).toBe(200), 5000);
+      expect(await shown(app, cookie)).toBe(2);
       await app.stop(true);
     },
     30_000,

@@ -1,5 +1,5 @@
 import { Database } from "bun:sqlite";
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, setSystemTime, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -30,15 +30,17 @@ describe("SqliteStore", () => {
   test("a read's renewal is written to the file by the time the store closes", async () => {
     const file = newFile();
     const first = new SqliteStore({ path: file, ttlMs: 1000 });
+    setSystemTime(new Date(10_000));
     await first.set("a", { Counter: { count: 1 } });
-    await Bun.sleep(600);
+    setSystemTime(new Date(10_600));
     expect(await first.get("a")).toEqual({ Counter: { count: 1 } });
     await first.close();
-    await Bun.sleep(600);
     // 1.2 s after the save, 0.6 s after the read: alive only if the read's renewal reached the file.
+    setSystemTime(new Date(11_200));
     const second = new SqliteStore({ path: file, ttlMs: 1000 });
     expect(await second.get("a")).toEqual({ Counter: { count: 1 } });
     await second.close();
+    setSystemTime();
   });
 
   test("two stores on one file see each other's saves (two processes, or a reload overlapping the old one)", async () => {

@@ -14,6 +14,10 @@ export interface RedisServer {
   stop(options?: { save?: boolean }): Promise<void>;
   /** Starts it again on the same port and directory (after `stop`). */
   start(): Promise<void>;
+  /** Freezes the process (SIGSTOP): connections stay open and nothing answers, as in a network partition. */
+  pause(): void;
+  /** Thaws it (SIGCONT). */
+  resume(): void;
   /** Stops it for good and removes its directory. */
   close(): Promise<void>;
 }
@@ -54,7 +58,10 @@ export async function startRedis(port?: number): Promise<RedisServer> {
     port,
     stop,
     start,
+    pause: () => child?.kill("SIGSTOP"),
+    resume: () => child?.kill("SIGCONT"),
     async close() {
+      child?.kill("SIGCONT");
       await stop();
       rmSync(dir, { recursive: true, force: true });
     },
