@@ -6,6 +6,7 @@ import { ROUTES } from "./protocol";
 import { serveAsset } from "./render/assets";
 import type { Page } from "./render/context";
 import { notFoundAnswer, pageAnswer } from "./render/answers";
+import { warnAboutJsxSettings } from "./render/jsx-settings";
 import { HeadTags, HTML_HEADERS } from "./render/shell";
 import { Runtime, type RuntimeOptions, type Session } from "./runtime";
 import { sseResponse } from "./stream/sse";
@@ -43,6 +44,7 @@ export interface HyperstateOptions extends Omit<RuntimeOptions, "notFound"> {
  * need, mounted into any Elysia app with `app.use(hyperstate({...}))`.
  */
 export function hyperstate(options: HyperstateOptions) {
+  warnAboutJsxSettings();
   const uploadOptions = uploadDefaults(options.upload);
   const { resumableAbove, chunkSize } = uploadOptions;
   const runtime = new Runtime({ ...options, notFound: options.notFound || undefined, zoneDefaults: { resumableAbove, chunkSize } });
@@ -103,7 +105,8 @@ export function hyperstate(options: HyperstateOptions) {
   if (options.notFound !== false) {
     const publicDir = options.publicDir ?? "public";
     const serveFile = (request: Request) => (publicDir ? serveUploadedFile(publicDir, new URL(request.url).pathname.slice(1), request) : undefined);
-    app.get("/*", edge((request, session) => notFoundAnswer(runtime, request, session, serveFile)));
+    // all(), not get(): a GET wildcard would outrank the tus routes' all("/_tus/*") for GET and HEAD.
+    app.all("/*", edge((request, session) => notFoundAnswer(runtime, request, session, serveFile)));
   }
   return Object.assign(app, { render });
 }

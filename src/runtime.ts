@@ -4,7 +4,7 @@ import { withRenderScope, type FormEcho, type Page, type RenderScope } from "./r
 import { EventsForm } from "./render/forms";
 import { NotFoundPage } from "./render/not-found";
 import { Routes, type PageEntry, type PageRoute, type RouteMatch } from "./render/routes";
-import { HttpError } from "./errors";
+import { HttpError, SetupError } from "./errors";
 import { ACTIONS_EVENT, type ClientAction, type UploadConfig } from "./protocol";
 import { chooseBackends } from "./state/backends";
 import type { SessionLock } from "./state/lock";
@@ -184,9 +184,15 @@ export class Runtime {
       csrfToken: this.csrfToken(sessionId),
       signingKey: this.signingKey(sessionId),
       zoneDefaults: this.#zoneDefaults,
+      checkHandler(handler: string): void {
+        if (!registry.resolve(handler)) throw new SetupError(`The page at ${url.pathname} calls ${handler}, which is no handler. ${registry.whyNoHandler(handler)}`);
+      },
       use<T extends State>(stateClass: StateClass<T>): T {
         let instance = instances.get(stateClass);
         if (!instance) {
+          if (!registry.has(stateClass)) {
+            throw new SetupError(`The page at ${url.pathname} uses the state ${stateClass.name}, which is not registered: add it to hyperstate({ states: [...] })`);
+          }
           instance = instantiate(stateClass, data[registry.nameOf(stateClass)]);
           instances.set(stateClass, instance);
         }
@@ -205,7 +211,7 @@ export class Runtime {
   async runEvent(sessionId: string, name: string, args: unknown[], origin?: { tabId?: string }): Promise<EventOutcome> {
     const handler = this.registry.resolve(name);
     if (!handler) {
-      throw new HttpError(404, `No handler named ${name}: is its state class listed in hyperstate({ states })?`);
+      throw new HttpError(404, `No handler named ${name}. ${this.registry.whyNoHandler(name)}`);
     }
     if (handler.background) {
       return { actions: [], done: this.#startBackground(sessionId, handler.stateClass, handler.method, args) };

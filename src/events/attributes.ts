@@ -1,5 +1,6 @@
 import { ATTRS, EVENTS_FORM_ID, FIELDS, ROOT_ID, ROUTES } from "../protocol";
 import { findUploadMarker, uploadSubmitAttributes } from "../upload/zone/signing";
+import { renderScopeIfAny } from "../render/context";
 import { isClientAction, isEventRef, type EventRef, type Trigger } from "./refs";
 
 export type Attributes = Record<string, string>;
@@ -15,6 +16,7 @@ export function triggerAttributes(trigger: Trigger, domEvent = "click"): Attribu
     if (!actions.every(isClientAction)) throw new TypeError("Expected an event reference or client actions");
     return { [ATTRS.action]: JSON.stringify(actions), type: "button" };
   }
+  renderScopeIfAny()?.checkHandler?.(trigger.handler);
   const upload = findUploadMarker(trigger);
   if (upload) return uploadSubmitAttributes(trigger, upload);
   return {
@@ -30,6 +32,7 @@ export function triggerAttributes(trigger: Trigger, domEvent = "click"): Attribu
  * reaches its handler before the click does.
  */
 export function eventPostAttributes(ref: EventRef): Attributes {
+  renderScopeIfAny()?.checkHandler?.(ref.handler);
   return {
     "hx-post": eventUrl(ref),
     "hx-target": `#${ROOT_ID}`,

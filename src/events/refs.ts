@@ -11,7 +11,7 @@ export interface EventRef extends EventSpec {
 type HandlerKeys<T> = {
   [K in keyof T]: K extends `_${string}` | keyof State
     ? never
-    : T[K] extends (...args: any[]) => Promise<HandlerResult>
+    : T[K] extends (...args: any[]) => HandlerResult | Promise<HandlerResult>
       ? K
       : never;
 }[keyof T];

@@ -23,6 +23,7 @@ export async function notFoundAnswer(
   session: Session,
   serveFile: (request: Request) => Promise<Response> | undefined,
 ): Promise<Response> {
+  if (request.method !== "GET" && request.method !== "HEAD") return new Response("Not found", { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   const file = await serveFile(request);
   if (file && file.status !== 404) return file;
   return new Response(await runtime.renderNotFound(session.id, new URL(request.url)), { status: 404, headers: HTML_HEADERS });

@@ -26,6 +26,8 @@ export interface RenderScope extends PageContext {
   error?: string;
   /** A form a handler refused: its messages by field name, and what was sent, shown again. */
   form?: FormEcho;
+  /** Throws a SetupError when `handler` ("State.method") is no handler of the app. */
+  checkHandler?(handler: string): void;
   /** Set while rendering when an event button needs the page's events form (for use without JavaScript). */
   usesEventsForm?: boolean;
 }

@@ -58,20 +58,38 @@ export class StateRegistry {
     const handler = (stateClass.prototype as any)[method] as Function;
     return { stateClass, stateName, method, background: isBackground(handler) };
   }
+
+  /** Why `name` names no handler, in words that say what to change. */
+  whyNoHandler(name: string): string {
+    const match = /^([A-Za-z_$][\w$]*)\.([A-Za-z_$][\w$]*)$/.exec(name);
+    if (!match) return `${JSON.stringify(name)} is not a handler name: handlers are named State.method`;
+    const [, stateName, method] = match as unknown as [string, string, string];
+    const stateClass = this.#classes.get(stateName);
+    if (!stateClass) {
+      return `No state named ${stateName} is registered: add its class to hyperstate({ states: [...] }) (known: ${[...this.#classes.keys()].join(", ") || "none"})`;
+    }
+    if (method.startsWith("_")) return `${stateName}.${method} is private (it starts with _), not a handler`;
+    const handlers = handlerNames(stateClass);
+    return `${stateName} has no handler named ${method}: its handlers are its public methods (${handlers.join(", ") || "none"})`;
+  }
 }
 
-/** Public async methods declared by the subclass (not State's own, not `_private`). */
+/** Public methods declared by the subclass, async or not (not State's own, not `_private`). */
 function isHandlerName(stateClass: StateClass, method: string): boolean {
   if (method.startsWith("_") || method in State.prototype) return false;
   for (let proto = stateClass.prototype; proto && proto !== State.prototype; proto = Object.getPrototypeOf(proto)) {
     const descriptor = Object.getOwnPropertyDescriptor(proto, method);
-    if (descriptor) return typeof descriptor.value === "function" && isAsync(descriptor.value);
+    if (descriptor) return typeof descriptor.value === "function";
   }
   return false;
 }
 
-function isAsync(fn: Function): boolean {
-  return fn.constructor.name === "AsyncFunction" || fn.constructor.name === "AsyncGeneratorFunction";
+function handlerNames(stateClass: StateClass): string[] {
+  const names = new Set<string>();
+  for (let proto = stateClass.prototype; proto && proto !== State.prototype; proto = Object.getPrototypeOf(proto)) {
+    for (const name of Object.getOwnPropertyNames(proto)) if (isHandlerName(stateClass, name)) names.add(name);
+  }
+  return [...names].sort();
 }
 
 /** A fresh instance with the saved fields laid over its defaults. */

@@ -9,13 +9,17 @@ describe("handler names", () => {
     const session = await newSession(app);
     const response = await postEvent(app, "CounterState.explode", { session, args: "[]" });
     expect(response.status).toBe(404);
-    expect(await response.text()).toContain("No handler named CounterState.explode");
+    const message = await response.text();
+    expect(message).toContain("No handler named CounterState.explode");
+    // It names the handlers the state does have.
+    expect(message).toContain("CounterState has no handler named explode: its handlers are its public methods (increment, reset, runTask)");
   });
 
-  test("an unknown state is 404", async () => {
+  test("an unknown state is 404 and the message says to register it, listing the states that are", async () => {
     const app = newApp();
     const response = await postEvent(app, "Nobody.increment", { session: await newSession(app), args: "[1]" });
     expect(response.status).toBe(404);
+    expect(await response.text()).toContain("No state named Nobody is registered: add its class to hyperstate({ states: [...] }) (known: CounterState, Probe)");
   });
 
   test("State's own members and the prototype chain are not handlers", async () => {
@@ -33,15 +37,17 @@ describe("handler names", () => {
     const session = await newSession(app);
     const response = await postEvent(app, "Probe._private", { session, args: "[]", page: "/probe" });
     expect(response.status).toBe(404);
+    expect(await response.text()).toContain("Probe._private is private");
     expect(await probeCount(app, session)).toBe(0);
   });
 
-  test("a method that is not async is not a handler", async () => {
+  test("a method that is not async is a handler too: it runs and its change is saved", async () => {
     const app = newApp();
     const session = await newSession(app);
-    const response = await postEvent(app, "Probe.notAsync", { session, args: "[]", page: "/probe" });
-    expect(response.status).toBe(404);
-    expect(await probeCount(app, session)).toBe(0);
+    const response = await postEvent(app, "Probe.addSync", { session, args: "[3]", page: "/probe" });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('<p id="probe-count">3</p>');
+    expect(await probeCount(app, session)).toBe(3);
   });
 
   test("a name with dots, slashes or dot-dot segments is 404", async () => {

@@ -41,8 +41,8 @@ export class Probe extends State {
     this.count = 999;
   }
 
-  notAsync() {
-    this.count = 999;
+  addSync(by: number) {
+    this.count += by;
   }
 }
 

@@ -45,6 +45,10 @@ class Thermostat extends State {
     void on;
   }
 
+  nudge(by: number) {
+    this.target += by;
+  }
+
   describe(): string {
     return `${this.target}`;
   }
@@ -57,6 +61,12 @@ describe("typed event references", () => {
     expect(ref.args).toEqual([21]);
     expect(Thermostat.on.setMode("cool").args).toEqual(["cool"]);
     expect(Thermostat.on.setMode("heat", "winter").args).toEqual(["heat", "winter"]);
+  });
+
+  test("a method that is not async is a handler too", () => {
+    expect(Thermostat.on.nudge(2)).toMatchObject({ handler: "Thermostat.nudge", args: [2] });
+    // @ts-expect-error: its arguments are checked like any handler's
+    Thermostat.on.nudge("2");
   });
 
   test("wrong handler names and argument types do not compile", () => {
@@ -72,7 +82,7 @@ describe("typed event references", () => {
     Thermostat.on.setTarget(21, 22);
     // @ts-expect-error: underscore methods are private, not handlers
     Thermostat.on._calibrate();
-    // @ts-expect-error: a method that is not async is not a handler
+    // @ts-expect-error: a method that returns something other than client actions or field errors is not a handler
     Thermostat.on.describe();
     // @ts-expect-error: fields are state, not handlers
     Thermostat.on.target();

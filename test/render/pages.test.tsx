@@ -215,3 +215,19 @@ describe("the demo", () => {
     expect(titles).toContain("Todos · hyperstate");
   });
 });
+
+describe("the fallback for unknown paths", () => {
+  test("leaves every route of hyperstate's own to it, for GET and HEAD too", async () => {
+    const app = newApp();
+    const options = await app.handle(new Request("http://localhost/_tus/no-such-upload", { method: "HEAD", headers: { "Tus-Resumable": "1.0.0" } }));
+    expect(options.headers.get("Tus-Resumable")).toBe("1.0.0");
+    const asset = await get(app, "/_hyperstate/hyperstate.css");
+    expect(asset.headers.get("Content-Type")).toStartWith("text/css");
+  });
+
+  test("answers another method on an unknown path with a plain 404", async () => {
+    const response = await newApp().handle(new Request("http://localhost/nowhere", { method: "DELETE" }));
+    expect(response.status).toBe(404);
+    expect(await response.text()).toBe("Not found");
+  });
+});

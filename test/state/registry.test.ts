@@ -37,6 +37,17 @@ describe("StateRegistry.resolve", () => {
     expect(registry.resolve("Cart.add")).toEqual({ stateClass: Cart, stateName: "Cart", method: "add", background: false });
   });
 
+  test("finds a public method that is not async: it is a handler too", () => {
+    expect(registry.resolve("Cart.sync")?.method).toBe("sync");
+  });
+
+  test("says why a name is no handler, and what to change", () => {
+    expect(registry.whyNoHandler("Cart.nothing")).toBe("Cart has no handler named nothing: its handlers are its public methods (add, checkout, sync)");
+    expect(registry.whyNoHandler("Cart._recompute")).toBe("Cart._recompute is private (it starts with _), not a handler");
+    expect(registry.whyNoHandler("Unknown.add")).toBe("No state named Unknown is registered: add its class to hyperstate({ states: [...] }) (known: Cart, SpecialCart)");
+    expect(registry.whyNoHandler("Cart/add")).toContain("handlers are named State.method");
+  });
+
   test("marks a background handler", () => {
     expect(registry.resolve("Cart.checkout")?.background).toBe(true);
   });
@@ -52,7 +63,6 @@ describe("StateRegistry.resolve", () => {
       "Cart.__proto__",
       "Cart.update",
       "Cart._recompute",
-      "Cart.sync",
       "Cart.items",
       "Cart.toString",
       "Cart.hasOwnProperty",
