@@ -101,7 +101,7 @@ export function hyperstate(options: HyperstateOptions) {
   for (const method of ["GET", "HEAD", "POST", "PATCH", "DELETE", "OPTIONS", "PUT"]) {
     app.route(method, ROUTES.tus, tus, { parse: "none" }).route(method, `${ROUTES.tus}/*`, tus, { parse: "none" });
   }
-  for (const pattern of runtime.routes.patterns()) app.get(pattern, edge((request, session) => pageAnswer(runtime, request, session)));
+  for (const pattern of runtime.pages.routes.patterns()) app.get(pattern, edge((request, session) => pageAnswer(runtime, request, session)));
   if (options.notFound !== false) {
     const publicDir = options.publicDir ?? "public";
     const serveFile = (request: Request) => (publicDir ? serveUploadedFile(publicDir, new URL(request.url).pathname.slice(1), request) : undefined);

@@ -37,7 +37,7 @@ function eventPageOf(runtime: Runtime, request: Request, returnTo?: unknown): Ev
   if (returnTo === undefined) url = pageUrl(request);
   else if (typeof returnTo === "string" && returnTo.startsWith("/")) url = new URL(returnTo, own);
   if (url.origin !== own.origin) url = new URL("/", own);
-  return { url, params: runtime.routes.match(url.pathname)?.params ?? {} };
+  return { url, params: runtime.pages.routes.match(url.pathname)?.params ?? {} };
 }
 
 function formEcho(form: EventForm, errors: Readonly<Record<string, string>>): FormEcho {

@@ -18,7 +18,7 @@ export function uploadEndpoints(runtime: Runtime, options: Required<UploadOption
     return resumable.cancel(sessionId, uploadId);
   };
   // A handler that returns cancelUpload(id) stops the server side of that upload too.
-  runtime.actionListeners.add((sessionId, actions) => {
+  runtime.handlers.actionListeners.add((sessionId, actions) => {
     for (const action of actions) if (action.type === "cancelUpload") void cancel(sessionId, action.id);
   });
 
