@@ -15,6 +15,17 @@ import { uploadEndpoints } from "./upload/routes";
 import { serveUploadedFile } from "./upload/serve/serve";
 import { effectiveMethod } from "./upload/tus/protocol";
 
+// The plugin's runtime, for the framework's own tests: an app sees only `render`,
+// and nothing is decorated into its handlers' context.
+const runtimes = new WeakMap<object, Runtime>();
+
+/** Internal (tests): the runtime behind a hyperstate plugin. */
+export function runtimeOf(plugin: object): Runtime {
+  const runtime = runtimes.get(plugin);
+  if (!runtime) throw new TypeError("Not a hyperstate plugin");
+  return runtime;
+}
+
 // Methods that change nothing, so another site may send them.
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -70,7 +81,6 @@ export function hyperstate(options: HyperstateOptions) {
     };
 
   const app = new Elysia({ name: "hyperstate" })
-    .decorate("hyperstate", runtime)
     .get(`${ROUTES.client}/:name`, ({ params, request }) => serveAsset(params.name, request))
     .post(`${ROUTES.event}/:name`, edge((request, session, params) => dispatchEvent(runtime, request, session, params.name!)), { parse: "none" })
     .get(ROUTES.stream, edge(async (request, session) => openStream(runtime, request, session)))
@@ -108,7 +118,9 @@ export function hyperstate(options: HyperstateOptions) {
     // all(), not get(): a GET wildcard would outrank the tus routes' all("/_tus/*") for GET and HEAD.
     app.all("/*", edge((request, session) => notFoundAnswer(runtime, request, session, serveFile)));
   }
-  return Object.assign(app, { render });
+  const plugin = Object.assign(app, { render });
+  runtimes.set(plugin, runtime);
+  return plugin;
 }
 
 /** GET /_stream?tab=&page=: this tab's renders, starting with the current one. */

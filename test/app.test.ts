@@ -203,3 +203,18 @@ describe("assets", () => {
     expect((await app.handle(new Request("http://localhost/_hyperstate/%2E%2E%2Fpackage.json"))).status).toBe(404);
   });
 });
+
+describe("what the plugin gives the app", () => {
+  test("nothing in the context of the app's own handlers: no runtime, no secret", async () => {
+    const app = new Elysia()
+      .use(hyperstate({ states: [], pages: {}, secret: "not for the app's handlers" }))
+      .get("/own", (context) => JSON.stringify(Object.keys(context)));
+    const keys: string[] = JSON.parse(await (await app.handle(new Request("http://localhost/own"))).text());
+    expect(keys).not.toContain("hyperstate");
+    expect(JSON.stringify(app.decorator)).not.toContain("not for the app's handlers");
+  });
+
+  test("render, for pages the app renders itself", () => {
+    expect(typeof hyperstate({ states: [], pages: {} }).render).toBe("function");
+  });
+});

@@ -13,6 +13,7 @@ import type { PageContext } from "../../src/render/context";
 import { State } from "../../src/state/state";
 import { SelectedFiles, Upload } from "../../src/upload/zone/component";
 import { launchBrowser } from "./browser";
+import { runtimeOf } from "../../src/app";
 
 const TIMEOUT = 40_000;
 
@@ -47,7 +48,8 @@ function TrayPage(): JSX.Element {
   ].join("");
 }
 
-const newDemo = () => new Elysia().use(demo()).listen({ port: 0, hostname: "127.0.0.1" });
+let demoPlugin: ReturnType<typeof demo>;
+const newDemo = () => new Elysia().use((demoPlugin = demo())).listen({ port: 0, hostname: "127.0.0.1" });
 const newPrinterApp = () =>
   new Elysia().use(hyperstate({ states: [Printer, Tray], pages: { "/printer": PrinterPage, "/tray": TrayPage } })).listen({ port: 0, hostname: "127.0.0.1" });
 
@@ -71,7 +73,7 @@ afterAll(async () => {
   await printerApp?.stop(true);
 });
 
-const hub = () => app.decorator.hyperstate.hub;
+const hub = () => runtimeOf(demoPlugin).hub;
 
 /** Opens the counter and waits until the server has its stream. */
 async function openCounter(context: BrowserContext): Promise<Page> {

@@ -8,10 +8,12 @@ import { Elysia } from "elysia";
 import type { BrowserContext, Page } from "playwright-core";
 import { demo } from "../../views/app";
 import { useAppInBrowser, waitForTabStream, withContext as inContext } from "./browser";
+import { runtimeOf } from "../../src/app";
 
 const TIMEOUT = 40_000;
 
-const suite = useAppInBrowser(() => new Elysia().use(demo()).listen({ port: 0, hostname: "127.0.0.1" }));
+let demoPlugin: ReturnType<typeof demo>;
+const suite = useAppInBrowser(() => new Elysia().use((demoPlugin = demo())).listen({ port: 0, hostname: "127.0.0.1" }));
 
 const withContext = (options: { javaScriptEnabled: boolean }, run: (context: BrowserContext) => Promise<void>) => inContext(suite.browser, options, run);
 
@@ -20,7 +22,7 @@ async function openTodos(context: BrowserContext, scripted = true): Promise<Page
   const page = await context.newPage();
   page.on("pageerror", (error) => console.error("page error:", error));
   await page.goto(`${suite.base}/todos`);
-  if (scripted) await waitForTabStream(page, suite.app.decorator.hyperstate.hub, suite.base);
+  if (scripted) await waitForTabStream(page, runtimeOf(demoPlugin).hub, suite.base);
   return page;
 }
 

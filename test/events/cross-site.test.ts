@@ -2,7 +2,8 @@
 // without JavaScript carry the page's token and come back with a 303.
 
 import { describe, expect, test } from "bun:test";
-import { newApp, newSession, postEvent, shownCount, type App } from "./fixture";
+import { APP_SECRET, newApp, newSession, postEvent, shownCount, type App } from "./fixture";
+import { csrfToken } from "../../src/state/session";
 
 /** A form posted by the browser itself: no HX-Request, urlencoded fields. */
 function postForm(app: App, session: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
@@ -16,7 +17,7 @@ function postForm(app: App, session: string, fields: Record<string, string>, hea
 }
 
 function tokenOf(app: App, session: string): string {
-  return app.decorator.hyperstate.csrfToken(session);
+  return csrfToken(APP_SECRET, session);
 }
 
 describe("cross-site requests", () => {

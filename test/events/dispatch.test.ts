@@ -1,7 +1,8 @@
 // POST /_event/<State.handler> from htmx: runs the handler, saves, answers with the root.
 
 import { afterEach, beforeEach, describe, expect, spyOn, test, type Mock } from "bun:test";
-import { countIn, newApp, newSession, postEvent, probeCount, received, shownCount } from "./fixture";
+import { APP_SECRET, countIn, newApp, newSession, postEvent, probeCount, received, shownCount } from "./fixture";
+import { csrfToken } from "../../src/state/session";
 
 describe("events", () => {
   test("an increment answers 200 with the re-rendered root showing the new count", async () => {
@@ -114,7 +115,7 @@ describe("client actions a handler returns", () => {
       new Request("http://localhost/_event/Probe.leave", {
         method: "POST",
         headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: `hs_session=${session}` },
-        body: new URLSearchParams({ "hs-args": '["/counter"]', "hs-csrf": app.decorator.hyperstate.csrfToken(session) }),
+        body: new URLSearchParams({ "hs-args": '["/counter"]', "hs-csrf": csrfToken(APP_SECRET, session) }),
       }),
     );
     expect(response.status).toBe(303);

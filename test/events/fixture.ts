@@ -50,9 +50,12 @@ function ProbePage({ use }: PageContext): JSX.Element {
   return `<p id="probe-count">${use(Probe).count}</p>`;
 }
 
+/** The app's secret: tests sign its form tokens as its pages do. */
+export const APP_SECRET = "test secret";
+
 export function newApp() {
   return new Elysia().use(
-    hyperstate({ states: [CounterState, Probe], pages: { "/counter": CounterPage, "/probe": ProbePage }, secret: "test secret" }),
+    hyperstate({ states: [CounterState, Probe], pages: { "/counter": CounterPage, "/probe": ProbePage }, secret: APP_SECRET }),
   );
 }
 

@@ -10,6 +10,7 @@ import type { PageContext } from "../../src/render/context";
 import { Checkbox, Form, Input } from "../../src/render/forms";
 import { fieldErrors } from "../../src/state/field-errors";
 import { State } from "../../src/state/state";
+import { csrfToken } from "../../src/state/session";
 
 /** What the recorder's handlers last received. */
 export const got: { fields?: unknown; args?: unknown[] } = {};
@@ -48,12 +49,15 @@ function RecorderPage({ use }: PageContext): JSX.Element {
   );
 }
 
+/** The form app's secret: tests sign its form tokens as its pages do. */
+export const FORM_APP_SECRET = "test secret";
+
 export function newFormApp() {
   return new Elysia().use(
     hyperstate({
       states: [Recorder, TodoState, CounterState],
       pages: { "/recorder": RecorderPage, "/todos": TodosPage, "/counter": CounterPage },
-      secret: "test secret",
+      secret: FORM_APP_SECRET,
     }),
   );
 }
@@ -85,7 +89,7 @@ export function postFields(app: FormApp, name: string, fields: [string, string][
     ...options.headers,
   };
   if (options.native) {
-    body.set("hs-csrf", app.decorator.hyperstate.csrfToken(options.session));
+    body.set("hs-csrf", csrfToken(FORM_APP_SECRET, options.session));
     body.set("hs-return", page);
   } else {
     headers["HX-Request"] = "true";

@@ -13,6 +13,7 @@ import { events } from "../../src/events/refs";
 import { Button } from "../../src/render/components";
 import type { PageContext } from "../../src/render/context";
 import { State } from "../../src/state/state";
+import { csrfToken } from "../../src/state/session";
 
 class Items extends State {
   static on = events(this);
@@ -51,6 +52,8 @@ beforeAll(async () => {
 
 afterAll(() => rm(root, { recursive: true, force: true }));
 
+const SECRET = "test secret";
+
 function newApp(options: Partial<HyperstateOptions> = {}) {
   return new Elysia().use(
     hyperstate({
@@ -61,7 +64,7 @@ function newApp(options: Partial<HyperstateOptions> = {}) {
         "/items/:id": { page: ItemPage, title: ({ params }) => `Item ${params.id} <b>`, head: () => <meta name="description" content="An item" /> },
         "/about": { page: () => <p>about</p>, title: "About us" },
       },
-      secret: "test secret",
+      secret: SECRET,
       publicDir,
       ...options,
     }),
@@ -104,7 +107,7 @@ describe("path parameters", () => {
       new Request("http://localhost/_event/Items.open", {
         method: "POST",
         headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: `hs_session=${session}` },
-        body: new URLSearchParams({ "hs-args": '["9"]', "hs-csrf": app.decorator.hyperstate.csrfToken(session), "hs-return": "/items/9" }),
+        body: new URLSearchParams({ "hs-args": '["9"]', "hs-csrf": csrfToken(SECRET, session), "hs-return": "/items/9" }),
       }),
     );
     expect(response.status).toBe(303);

@@ -7,6 +7,7 @@ import { hyperstate } from "../../src/app";
 import { background, State } from "../../src/state/state";
 import { clearSelectedFiles, events } from "../../src/events/refs";
 import type { PageContext } from "../../src/render/context";
+import { runtimeOf } from "../../src/app";
 
 class Tally extends State {
   static on = events(this);
@@ -34,7 +35,8 @@ function WherePage({ url }: PageContext): JSX.Element {
   return `<p id="url">${url.href}</p>`;
 }
 
-const newApp = () => new Elysia().use(hyperstate({ states: [Tally], pages: { "/tally": TallyPage, "/where": WherePage } }));
+let plugin: ReturnType<typeof hyperstate>;
+const newApp = () => new Elysia().use((plugin = hyperstate({ states: [Tally], pages: { "/tally": TallyPage, "/where": WherePage } })));
 let app: ReturnType<typeof newApp>;
 let base: string;
 
@@ -131,7 +133,7 @@ async function waitFor(condition: () => boolean, timeoutMs = 1000): Promise<void
   }
 }
 
-const hub = () => app.decorator.hyperstate.hub;
+const hub = () => runtimeOf(plugin).hub;
 
 describe("the stream", () => {
   test("answers text/event-stream whose first message is the current render", async () => {
