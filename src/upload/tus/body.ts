@@ -122,6 +122,12 @@ export async function receiveBody(body: ReadableStream<Uint8Array> | null, optio
       onProgress?.(info);
     }
   };
+  // A target that cannot finish may not have kept what it took (a bucket's buffered part): none of this PATCH counts.
+  const finish = () =>
+    target.finish().catch((error) => {
+      info.offset = start;
+      throw error;
+    });
   const store = async (chunk: Uint8Array) => {
     await untilAborted(target.write(chunk), signal);
     count(chunk.length);
@@ -169,13 +175,13 @@ export async function receiveBody(body: ReadableStream<Uint8Array> | null, optio
     }
   } catch (error) {
     // The target failed or the lease was aborted: keep what already counted, or nothing for a checksummed PATCH.
-    await (verifier ? target.discard() : target.finish()).catch(() => {});
+    await (verifier ? target.discard() : finish()).catch(() => {});
     throw error;
   } finally {
     signal.removeEventListener("abort", stopReading);
   }
   if (signal.aborted) {
-    await (verifier ? target.discard() : target.finish());
+    await (verifier ? target.discard() : finish()).catch(() => {});
     throw signal.reason;
   }
 
@@ -194,7 +200,7 @@ export async function receiveBody(body: ReadableStream<Uint8Array> | null, optio
       onProgress?.(info);
     }
   } else {
-    await target.finish();
+    await finish();
   }
   if (shortHead) gate?.keep(shortHead);
   if (failure) throw new TusError(failure);

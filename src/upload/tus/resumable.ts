@@ -11,6 +11,7 @@ import { sanitizeFileName, sanitizeRelativePath } from "../storage/paths";
 import { deliverFiles, progressFor, startChunkHandler, type ProgressReporter } from "../intake/delivery";
 import type { UploadContext } from "../options";
 import { createTusHandler, TUS_HEADERS, TUS_VERSION, type TerminateReason, type TusHandler, type TusSink, type TusUploadInfo } from "./index";
+import { chooseTusStores } from "./backends";
 import { isComplete } from "./stores";
 import { UploadFile } from "../intake/upload-file";
 
@@ -74,12 +75,17 @@ export class ResumableUploads {
   readonly #ready: Promise<void>;
   /** Uploads of batches whose handler stopped, and why. */
   readonly #gone = new Map<string, string>();
+  /** Whether upload info is this machine's alone (no Redis). */
+  readonly #local: boolean;
 
   constructor(context: UploadContext) {
     this.#context = context;
     this.#runtime = context.runtime;
+    const shared = chooseTusStores();
+    this.#local = !shared.info;
     this.tus = createTusHandler({
       directory: join(context.options.tempDir, "tus"),
+      stores: shared,
       basePath: ROUTES.tus,
       maxSize: context.options.maxFileSize,
       expirationMs: context.options.resumableExpiryMs,
@@ -95,7 +101,8 @@ export class ResumableUploads {
         onTerminate: (info, reason) => this.#terminate(info, reason),
       },
     });
-    this.#ready = this.#dropOrphans().catch((error) => console.error("Sweeping tus uploads left by an earlier run failed:", error));
+    // Another instance may be running the uploads a shared store lists: only this process's own are its to sort out.
+    this.#ready = !this.#local ? Promise.resolve() : this.#dropOrphans().catch((error) => console.error("Sweeping tus uploads left by an earlier run failed:", error));
   }
 
   /** The tus endpoint, telling a client whose upload's handler stopped why its upload is gone. */
@@ -117,6 +124,7 @@ export class ResumableUploads {
   close(): void {
     for (const timer of this.#retiring) clearTimeout(timer);
     this.tus.close();
+    void this.tus.store.close().catch(() => {});
   }
 
   // ---------------------------------------------------------------- tus hooks

@@ -38,8 +38,15 @@ export function dataStoreConformance(backend: string, open: StoreFactory<TusData
       const info = uploadInfo();
       await store.create(info.id);
       expect(await store.exists(info.id)).toBe(true);
-      expect(await contentOf(store, info.id)).toBe("");
+      expect(await store.readHead(info.id, 10)).toEqual(new Uint8Array());
       expect(await refusal(store.create(info.id))).toBeInstanceOf(Error);
+    });
+
+    test("an upload of length 0 reads as no bytes", async () => {
+      const store = await newStore();
+      const info = uploadInfo({ length: 0 });
+      await store.create(info.id);
+      expect(await contentOf(store, info.id)).toBe("");
     });
 
     test("an upload never created does not exist", async () => {
@@ -76,9 +83,9 @@ export function dataStoreConformance(backend: string, open: StoreFactory<TusData
       await writer.write(text("def"));
       await writer.write(text("gh"));
       await writer.discard();
-      expect(await contentOf(store, info.id)).toBe("abc");
+      expect(Buffer.from(await store.readHead(info.id, 100)).toString()).toBe("abc");
       await appendAll(store, info, [text("DEF")]);
-      expect(await contentOf(store, info.id)).toBe("abcDEF");
+      expect(Buffer.from(await store.readHead(info.id, 100)).toString()).toBe("abcDEF");
     });
 
     test("a writer on an upload whose bytes are gone, or fewer than its offset, is refused with 410", async () => {
