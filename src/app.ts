@@ -1,6 +1,7 @@
 import { Elysia } from "elysia";
 import { dispatchEvent } from "./events/dispatch";
-import { errorResponse, HttpError } from "./errors";
+import { errorResponse } from "./errors";
+import { REFUSE } from "./refusals";
 import { asBrowserSent, refuseCrossSite } from "./origin";
 import { ROUTES } from "./protocol";
 import { serveAsset } from "./render/assets";
@@ -128,11 +129,11 @@ function openStream(runtime: Runtime, request: Request, session: Session): Respo
   const query = new URL(request.url).searchParams;
   const tabId = query.get("tab");
   const page = query.get("page");
-  if (!tabId || !/^[\w-]{1,64}$/.test(tabId)) throw new HttpError(400, "The stream needs the tab id the page was rendered with");
+  if (!tabId || !/^[\w-]{1,64}$/.test(tabId)) throw REFUSE.streamWithoutTab();
   const own = new URL(request.url);
   const pageUrl = page?.startsWith("/") ? new URL(page, own) : undefined;
   if (!pageUrl || pageUrl.origin !== own.origin || !runtime.hasPage(pageUrl.pathname)) {
-    throw new HttpError(404, "The stream's page is not a page of this app");
+    throw REFUSE.streamOfNoPage();
   }
   return sseResponse((send) => {
     const remove = runtime.hub.add({ sessionId: session.id, tabId, page: pageUrl.href, send });

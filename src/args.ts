@@ -1,5 +1,4 @@
-import { HttpError } from "./errors";
-import { FIELDS } from "./protocol";
+import { REFUSE } from "./refusals";
 
 /**
  * The handler's arguments: a JSON array. Keys that could reach an object's
@@ -7,14 +6,14 @@ import { FIELDS } from "./protocol";
  */
 export function parseArgs(raw: unknown): unknown[] {
   if (raw === null || raw === undefined || raw === "") return [];
-  if (typeof raw !== "string") throw new HttpError(400, `${FIELDS.args} must be a JSON array`);
+  if (typeof raw !== "string") throw REFUSE.argsNotArray();
   let args: unknown;
   try {
     args = JSON.parse(raw, (key, value) => (key === "__proto__" || key === "constructor" || key === "prototype" ? undefined : value));
   } catch {
-    throw new HttpError(400, `${FIELDS.args} is not valid JSON`);
+    throw REFUSE.argsNotJson();
   }
-  if (!Array.isArray(args)) throw new HttpError(400, `${FIELDS.args} must be a JSON array`);
+  if (!Array.isArray(args)) throw REFUSE.argsNotArray();
   return args;
 }
 

@@ -1,4 +1,4 @@
-import { HttpError } from "./errors";
+import { REFUSE } from "./refusals";
 import { isValidCsrfToken } from "./state/session";
 
 /**
@@ -10,11 +10,11 @@ import { isValidCsrfToken } from "./state/session";
 export function refuseCrossSite(request: Request): void {
   const site = request.headers.get("Sec-Fetch-Site");
   if (site === "cross-site" || site === "same-site") {
-    throw new HttpError(403, "Refused: this request came from another site");
+    throw REFUSE.crossSite();
   }
   const origin = request.headers.get("Origin");
   if (origin && origin !== new URL(request.url).origin) {
-    throw new HttpError(403, `Refused: requests from ${origin} may not change this site's state`);
+    throw REFUSE.foreignOrigin(origin);
   }
 }
 
@@ -42,6 +42,6 @@ export function asBrowserSent(request: Request): Request {
 /** A form posted without JavaScript must carry its page's token for this session. */
 export function refuseForeignForm(secret: string, sessionId: string, token: unknown): void {
   if (!isValidCsrfToken(secret, sessionId, token)) {
-    throw new HttpError(403, "This form has expired or did not come from this site: reload the page and try again");
+    throw REFUSE.staleForm();
   }
 }

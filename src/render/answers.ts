@@ -3,7 +3,7 @@
 // the page with a message on it when something was refused. Events and
 // uploads answer alike.
 
-import { HttpError } from "../errors";
+import { REFUSE } from "../refusals";
 import { ACTIONS_EVENT, HEADERS } from "../protocol";
 import type { EventOutcome, Runtime, Session } from "../runtime";
 import type { FormEcho } from "./context";
@@ -81,11 +81,11 @@ export async function documentWithError(runtime: Runtime, session: Session, page
 /** The page an htmx request came from (htmx sends its URL), else the Referer. */
 export function pageUrl(request: Request): URL {
   const current = request.headers.get("HX-Current-URL") ?? request.headers.get("Referer");
-  if (!current) throw new HttpError(400, "Missing HX-Current-URL: events are sent by the page that shows them");
+  if (!current) throw REFUSE.noCurrentUrl();
   try {
     return new URL(current);
   } catch {
-    throw new HttpError(400, "HX-Current-URL is not a URL");
+    throw REFUSE.badCurrentUrl();
   }
 }
 

@@ -3,7 +3,8 @@
 // tokens and zone defaults), and wrap a first load in the document shell.
 
 import { randomBytes } from "node:crypto";
-import { HttpError, SetupError } from "../errors";
+import { SetupError } from "../errors";
+import { REFUSE } from "../refusals";
 import type { UploadConfig } from "../protocol";
 import { instantiate, type SessionData, type StateRegistry } from "../state/registry";
 import type { State, StateClass } from "../state/state";
@@ -67,7 +68,7 @@ export class PageRenderer {
 
   #match(url: URL): RouteMatch {
     const match = this.routes.match(url.pathname);
-    if (!match) throw new HttpError(404, `No page at ${url.pathname}`);
+    if (!match) throw REFUSE.noPage(url.pathname);
     return match;
   }
 

@@ -3,7 +3,7 @@
 // `await this.update(...)` a locked load-apply-save. Every saved change is
 // published on the bus, for the tabs to re-render.
 
-import { HttpError } from "../errors";
+import { REFUSE } from "../refusals";
 import type { ClientAction } from "../protocol";
 import type { ChangeBus } from "../stream/pubsub";
 import { errorsOf, isFieldErrors } from "./field-errors";
@@ -43,7 +43,7 @@ export class HandlerRunner {
   async run(sessionId: string, name: string, args: unknown[], origin?: { tabId?: string }): Promise<EventOutcome> {
     const handler = this.registry.resolve(name);
     if (!handler) {
-      throw new HttpError(404, `No handler named ${name}. ${this.registry.whyNoHandler(name)}`);
+      throw REFUSE.noHandler(name, this.registry.whyNoHandler(name));
     }
     if (handler.background) {
       return { actions: [], done: this.#startBackground(sessionId, handler.stateClass, handler.method, args) };

@@ -1,5 +1,6 @@
 import { documentWithError } from "../render/answers";
 import { HttpError } from "../errors";
+import { REFUSE } from "../refusals";
 import { HEADERS, UPLOAD_PARAMS } from "../protocol";
 import type { Runtime, Session } from "../runtime";
 import { InflightUploads } from "./intake/inflight";
@@ -45,7 +46,7 @@ export function uploadEndpoints(runtime: Runtime, options: Required<UploadOption
     /** POST /_upload/_cancel?id=: stops this session's uploads to that zone; the server discards their bytes. */
     async cancel(request: Request, session: Session): Promise<Response> {
       const uploadId = new URL(request.url).searchParams.get(UPLOAD_PARAMS.id);
-      if (!uploadId) throw new HttpError(400, "Which upload? The cancel request names no id");
+      if (!uploadId) throw REFUSE.cancelWithoutId();
       await request.body?.cancel().catch(() => {});
       await cancel(session.id, uploadId);
       return new Response(null, { status: 204 });

@@ -3,7 +3,7 @@
 // file passes at the points a transport can apply them. Multipart and tus
 // both come here; a rule added here holds for both.
 
-import { HttpError } from "../../errors";
+import { REFUSE } from "../../refusals";
 import type { UploadConfig } from "../../protocol";
 import type { Runtime } from "../../runtime";
 import { checkCount, checkFile, limitsFor, UploadLimitError, type Limits } from "../rules/limits";
@@ -47,7 +47,7 @@ export function admitUpload(
 ): Admission {
   const config = verifyUploadConfig(runtime.signingKey(sessionId), configToken);
   if (!config || config.id !== action.uploadId) {
-    throw new HttpError(400, "The upload form's limits are missing or were altered: reload the page and try again");
+    throw REFUSE.uploadLimitsAltered();
   }
   return admission(action, config, limitsFor(config, { globalMaxFileSize: options.maxFileSize, strict: true }));
 }

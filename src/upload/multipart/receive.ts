@@ -1,4 +1,4 @@
-import { HttpError } from "../../errors";
+import { REFUSE } from "../../refusals";
 import { refuseForeignForm } from "../../origin";
 import { FIELDS, HEADERS, UPLOAD_PARAMS, type UploadConfig } from "../../protocol";
 import { nativeAnswer, scriptAnswer } from "../../render/answers";
@@ -30,7 +30,7 @@ export async function receiveUpload(context: UploadContext, request: Request, se
     progress: query.get(UPLOAD_PARAMS.progress),
     signature: query.get(UPLOAD_PARAMS.signature),
   });
-  const { uploadId, progress: progressHandler } = action;
+  const { uploadId } = action;
 
   const fromScript = request.headers.get(HEADERS.script) === "true";
   const admit = (token: string | null | undefined) => admitUpload(runtime, session.id, action, token, options);
@@ -41,13 +41,13 @@ export async function receiveUpload(context: UploadContext, request: Request, se
 
   const controller = new AbortController();
   const forget = inflight.start(session.id, uploadId, controller);
-  const onClientGone = () => controller.abort(new HttpError(400, "The client went away before the upload finished"));
+  const onClientGone = () => controller.abort(REFUSE.clientGone());
   request.signal.addEventListener("abort", onClientGone, { once: true });
   const progress = progressFor(runtime, session.id, action, Number.isFinite(length) ? length : 0, options.progressIntervalMs);
 
   let files: UploadFile[] = [];
   try {
-    if (!request.body) throw new HttpError(400, "The upload has no body");
+    if (!request.body) throw REFUSE.uploadWithoutBody();
     const body = await spoolMultipart(request.body, request.headers.get("Content-Type"), {
       tempDir: options.tempDir,
       signal: controller.signal,
@@ -62,7 +62,7 @@ export async function receiveUpload(context: UploadContext, request: Request, se
       },
     });
     files = body.files.map((file) => new UploadFile(sanitizeFileName(file.fileName), file.size, file.contentType, fileSource(file.path), sanitizeRelativePath(file.fileName)));
-    if (files.length === 0) throw new HttpError(422, "No file was chosen");
+    if (files.length === 0) throw REFUSE.noFileChosen();
     for (const file of body.files) admission!.checkHead({ name: file.fileName, type: file.contentType, size: file.size }, file.head);
     await progress?.finish();
     const tabId = request.headers.get(HEADERS.tab) ?? undefined;
@@ -84,12 +84,12 @@ export async function receiveUpload(context: UploadContext, request: Request, se
 function refuseOversizedBody(length: number, config: UploadConfig | undefined, options: Required<UploadOptions>): void {
   if (!Number.isFinite(length)) return;
   if (length > options.maxRequestSize) {
-    throw new HttpError(413, `The upload is larger than the server accepts (${options.maxRequestSize} bytes)`);
+    throw REFUSE.requestTooLarge(options.maxRequestSize);
   }
   const count = config?.multiple === false ? 1 : config?.maxFiles;
   const maxSize = Math.min(config?.maxSize ?? Infinity, options.maxFileSize);
   if (count && Number.isFinite(maxSize) && length > count * maxSize + MULTIPART_OVERHEAD) {
-    throw new HttpError(413, `The upload is larger than this form accepts (${count} × ${maxSize} bytes)`);
+    throw REFUSE.formTooLarge(count, maxSize);
   }
 }
 

@@ -1,6 +1,6 @@
 import { parseArgs } from "../../args";
 import { uploadActionText } from "./signing";
-import { HttpError } from "../../errors";
+import { REFUSE } from "../../refusals";
 import type { UploadFilesMarker } from "../../protocol";
 import type { Runtime } from "../../runtime";
 import { isSigned } from "../../state/session";
@@ -31,24 +31,24 @@ export interface RawUploadAction {
  */
 export function readUploadAction(runtime: Runtime, sessionId: string, raw: RawUploadAction): UploadAction {
   const uploadId = raw.id ?? "";
-  if (!/^[A-Za-z][\w-]*$/.test(uploadId)) throw new HttpError(400, "This upload names no upload zone (id)");
+  if (!/^[A-Za-z][\w-]*$/.test(uploadId)) throw REFUSE.uploadWithoutZone();
   if (!raw.handler) {
-    throw new HttpError(400, `Upload "${uploadId}" has no handler: give a button onClick={S.on.handler(uploadFiles("${uploadId}"))} or the zone an onDrop`);
+    throw REFUSE.uploadWithoutHandler(uploadId);
   }
   const resolved = runtime.registry.resolve(raw.handler);
-  if (!resolved) throw new HttpError(404, `No handler named ${raw.handler}`);
+  if (!resolved) throw REFUSE.noHandler(raw.handler);
   const args = parseArgs(raw.args);
   const markerIndex = args.findIndex((arg) => (arg as UploadFilesMarker | null)?.$upload === uploadId);
-  if (markerIndex < 0) throw new HttpError(400, `The handler's arguments do not carry uploadFiles("${uploadId}")`);
+  if (markerIndex < 0) throw REFUSE.uploadNotInArgs(uploadId);
   const progress = raw.progress || undefined;
-  if (progress && !runtime.registry.resolve(progress)) throw new HttpError(404, `No handler named ${progress}`);
+  if (progress && !runtime.registry.resolve(progress)) throw REFUSE.noHandler(progress);
   const text = uploadActionText({ id: uploadId, handler: raw.handler, args: raw.args ?? "", progress: progress ?? "" });
   if (!isSigned(runtime.signingKey(sessionId), text, raw.signature)) {
-    throw new HttpError(400, "This upload's handler or arguments are not the ones the page was rendered with: reload the page and try again");
+    throw REFUSE.uploadActionAltered();
   }
   const marker = args[markerIndex] as UploadFilesMarker;
   if (marker.chunked && !resolved.background) {
-    throw new HttpError(422, `${raw.handler} must be marked @background to read an UploadChunkIterator`);
+    throw REFUSE.chunkHandlerNotBackground(raw.handler);
   }
   return { uploadId, handler: raw.handler, background: resolved.background, args, markerIndex, marker, progress };
 }
