@@ -25,4 +25,6 @@ export { uploadFiles, uploadFilesChunk, type UploadFilesOptions } from "./upload
 export { UploadChunkIterator, UploadCancelledError, type UploadChunk } from "./upload/intake/chunks";
 export { UploadFile } from "./upload/intake/upload-file";
 export { getUploadDir, getUploadUrl } from "./upload/storage/paths";
+export { s3Storage, type S3StorageOptions } from "./upload/storage/s3";
+export type { StoredObject, UploadStorage } from "./upload/storage/storage";
 export type { UploadOptions } from "./upload/options";

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { getDataDir } from "../data-dir";
 import type { Runtime } from "../runtime";
 import type { InflightUploads } from "./intake/inflight";
+import { chooseUploadStorage, type UploadStorage } from "./storage/storage";
 
 export interface UploadOptions {
   /** The largest file any upload may carry, whatever a zone allows. @default 2 GiB */
@@ -22,6 +23,12 @@ export interface UploadOptions {
   chunkSize?: number;
   /** How long an unfinished resumable upload is kept. @default 24 hours */
   resumableExpiryMs?: number;
+  /**
+   * Where `UploadFile.save` keeps files and `/_upload` serves them from:
+   * `s3Storage({ bucket, ... })` for a bucket, or any UploadStorage.
+   * @default a bucket when S3_BUCKET is set, else the upload directory
+   */
+  storage?: UploadStorage;
 }
 
 export interface UploadContext {
@@ -39,6 +46,7 @@ export function uploadDefaults(options: UploadOptions = {}): Required<UploadOpti
     resumableAbove: options.resumableAbove ?? 64 * 1024 ** 2,
     chunkSize: options.chunkSize ?? 8 * 1024 ** 2,
     resumableExpiryMs: options.resumableExpiryMs ?? 24 * 60 * 60 * 1000,
+    storage: chooseUploadStorage(options.storage),
   };
 }
 

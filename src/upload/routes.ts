@@ -8,7 +8,7 @@ import { receiveUpload } from "./multipart/receive";
 import type { UploadContext, UploadOptions } from "./options";
 import { ResumableUploads } from "./tus/resumable";
 import { serveStoredFile } from "./serve/serve";
-import { getUploadStorage } from "./storage/storage";
+import { withUploadStorage } from "./storage/storage";
 
 /** The upload endpoints, as plain functions of a Request; app.ts mounts them. */
 export function uploadEndpoints(runtime: Runtime, options: Required<UploadOptions>) {
@@ -29,13 +29,13 @@ export function uploadEndpoints(runtime: Runtime, options: Required<UploadOption
     /** GET /_upload/<path> */
     serve(request: Request): Promise<Response> {
       const path = new URL(request.url).pathname.replace(/^.*?\/_upload\//, "");
-      return serveStoredFile(getUploadStorage(), path, request);
+      return serveStoredFile(options.storage, path, request);
     },
 
     /** POST /_upload: from the client script, errors are a message; without JavaScript, the page again with the message on it. */
     async receive(request: Request, session: Session): Promise<Response> {
       try {
-        return await receiveUpload(context, request, session);
+        return await withUploadStorage(options.storage, () => receiveUpload(context, request, session));
       } catch (error) {
         if (request.headers.get(HEADERS.script) === "true" || !(error instanceof HttpError) || error.status >= 500) throw error;
         await request.body?.cancel().catch(() => {});
@@ -54,7 +54,8 @@ export function uploadEndpoints(runtime: Runtime, options: Required<UploadOption
 
     /** /_tus and /_tus/<id>: tus 1.0 for resumable uploads; the session is the page's, from its cookie. */
     tus(request: Request): Promise<Response> {
-      return resumable.handle(request);
+      // The PATCH that completes a batch runs its file handler, which saves to this app's storage.
+      return withUploadStorage(options.storage, () => resumable.handle(request));
     },
 
     close(): void {

@@ -173,13 +173,22 @@ function respondWithFile(stored: StoredObject, fileName: string, request: Reques
   if (range) {
     headers.set("Content-Range", `bytes ${range.start}-${range.end}/${stored.size}`);
     headers.set("Content-Length", String(range.end - range.start + 1));
-    return new Response(file.slice(range.start, range.end + 1), { status: 206, headers });
+    return new Response(bodyOf(file.slice(range.start, range.end + 1)), { status: 206, headers });
   }
   headers.set("Content-Length", String(stored.size));
   // Bun.file streams from disk; nothing is read into memory up front. HEAD
   // gets the file too: Bun sends no body for it, and a null body would make
   // it answer Content-Length: 0.
-  return new Response(file, { status: 200, headers });
+  return new Response(bodyOf(file), { status: 200, headers });
+}
+
+/**
+ * Bun sends a BunFile itself, but takes `new Response(s3File)` as a redirect
+ * to the bucket and refuses headers with it: a bucket's object is streamed
+ * through instead (chunked, so without Content-Length).
+ */
+function bodyOf(blob: Blob): Blob | ReadableStream<Uint8Array> {
+  return "presign" in blob ? blob.stream() : blob;
 }
 
 // ---------------------------------------------------------------- conditions and ranges
