@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { RedisClient } from "bun";
 import { RedisStore } from "../../src/state/redis-store";
-import { freePort, startRedis, type RedisServer } from "../support/redis";
+import { startRedis, type RedisServer } from "../support/redis";
 import { sessionStoreConformance } from "./session-store.conformance";
 
 let redis: RedisServer;
@@ -37,17 +37,6 @@ describe("RedisStore", () => {
     expect(await client.send("ZCARD", ["bounds:sessions"])).toBe(3);
     expect(await client.send("EXISTS", ["bounds:session:a", "bounds:session:b"])).toBe(0);
     client.close();
-    await store.close();
-  });
-
-  test("while Redis is unreachable every call rejects at once with a 503 naming the URL", async () => {
-    const port = await freePort();
-    const store = new RedisStore({ url: `redis://:hunter2@127.0.0.1:${port}`, source: "REDIS_URL" });
-    await expect(store.ready).rejects.toThrow(`Redis at REDIS_URL (redis://:***@127.0.0.1:${port}) is unreachable`);
-    const failure = await store.get("a").catch((error) => error);
-    expect(failure.status).toBe(503);
-    expect(failure.message).toContain("REDIS_URL");
-    expect(failure.message).not.toContain("hunter2");
     await store.close();
   });
 });
