@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { HttpError } from "../errors";
-import { RedisConnection, type RedisConnectionOptions, type RedisUrlSource } from "../redis";
+import { RedisConnection, RedisUnavailableError, type RedisConnectionOptions, type RedisUrlSource } from "../redis";
 import { KeyedLock, type SessionLock } from "./lock";
 
 export interface RedisLockOptions extends RedisConnectionOptions {
@@ -37,6 +37,7 @@ export class RedisLock implements SessionLock {
   readonly #prefix: string;
   readonly #leaseMs: number;
   readonly #waitMs: number;
+  #closed = false;
 
   constructor(options: RedisLockOptions) {
     this.#redis = new RedisConnection(options.url, options.source ?? "the redisUrl option", undefined, options);
@@ -76,6 +77,7 @@ export class RedisLock implements SessionLock {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     this.#redis.close();
   }
 
@@ -93,12 +95,14 @@ export class RedisLock implements SessionLock {
     }
   }
 
+  /** Tries until Redis answers, the lease is over anyway, or the lock is closed. */
   async #releaseWhenBack(lockKey: string, token: string): Promise<void> {
     const giveUp = Date.now() + this.#leaseMs;
-    while (Date.now() < giveUp) {
+    while (!this.#closed && Date.now() < giveUp) {
       try {
         return void (await this.#redis.send("EVAL", [RELEASE, "1", lockKey, token]));
-      } catch {
+      } catch (error) {
+        if (!(error instanceof RedisUnavailableError)) return;
         await new Promise((resolve) => setTimeout(resolve, 100).unref());
       }
     }
