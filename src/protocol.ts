@@ -111,6 +111,8 @@ export interface UploadConfig {
   noClick?: boolean;
   noDrag?: boolean;
   noKeyboard?: boolean;
+  /** The picker chooses a folder, and every file in it is taken with its path in the folder. */
+  directory?: boolean;
   /** Files at least this big travel over tus, resumable (set by the server). */
   resumableAbove?: number;
   /** Bytes per tus PATCH (set by the server). */

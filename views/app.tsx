@@ -5,6 +5,7 @@ import { TodosPage, TodoState } from "./todos";
 import { BasicPage, BasicUpload } from "./upload/basic";
 import { ChunkedPage, ChunkUploadState } from "./upload/chunked";
 import { CustomizedPage, CustomizedUpload } from "./upload/customized";
+import { FolderPage, FolderUpload } from "./upload/folder";
 import { MultiplePage, MultipleUpload } from "./upload/multiple";
 import { ProgressPage, ProgressUpload } from "./upload/progress";
 import { UnstyledPage, UnstyledUpload } from "./upload/unstyled";
@@ -23,13 +24,14 @@ const PAGES: Record<string, { page: Page; title: string }> = {
   "/unstyled": { page: UnstyledPage, title: "Unstyled upload · hyperstate" },
   "/progress": { page: ProgressPage, title: "Upload progress · hyperstate" },
   "/chunked": { page: ChunkedPage, title: "Chunked upload · hyperstate" },
+  "/folder": { page: FolderPage, title: "Folder upload · hyperstate" },
 };
 
 /** The demo app as a plugin, so tests can mount it on a free port. */
 export const demo = (options: Partial<HyperstateOptions> = {}) =>
   hyperstate({
     title: "hyperstate demo",
-    states: [CounterState, TodoState, BasicUpload, MultipleUpload, VideoUpload, CustomizedUpload, UnstyledUpload, ProgressUpload, ChunkUploadState],
+    states: [CounterState, TodoState, BasicUpload, MultipleUpload, VideoUpload, CustomizedUpload, UnstyledUpload, ProgressUpload, ChunkUploadState, FolderUpload],
     // Each page with the demo's own stylesheet.
     pages: Object.fromEntries(Object.entries(PAGES).map(([path, { page, title }]) => [path, { page: withDemoStyle(page), title }])),
     ...options,

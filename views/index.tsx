@@ -10,6 +10,7 @@ const DEMOS: [path: string, title: string][] = [
   ["/unstyled", "Unstyled upload component"],
   ["/progress", "Upload progress and cancel"],
   ["/chunked", "Chunked, resumable upload of large files"],
+  ["/folder", "A folder, picked or dropped, kept as a tree"],
 ];
 
 export function IndexPage() {

@@ -6,6 +6,7 @@
 
 import { ATTRS, type UploadConfig } from "../protocol";
 import { readJson } from "./page";
+import { filesOfDrop } from "./folders";
 
 export type ReceiveFiles = (zone: Element, files: File[]) => void;
 
@@ -86,7 +87,10 @@ export function installDropzone(receive: ReceiveFiles, signal: AbortSignal): voi
     event.preventDefault();
     if (!zone) return;
     endDrag(zone);
-    if (acceptsDrops(zone)) receive(zone, [...(event.dataTransfer?.files ?? [])]);
+    if (!acceptsDrops(zone)) return;
+    const files = filesOfDrop(event.dataTransfer);
+    if (Array.isArray(files)) receive(zone, files);
+    else void files.then((walked) => receive(zone, walked));
   });
 }
 

@@ -12,13 +12,14 @@ import { ATTRS, type EventSpec, type InterruptedUpload } from "../protocol";
 import { postEvent, replaceMarkers } from "./events";
 import { csrfToken, readJson, showMessage, uploadZone } from "./page";
 import { isSameFile } from "./selection";
+import { relativePathOf } from "./folders";
 
 interface Note {
   /** The upload URL (the form's or button's action), to start the same upload again. */
   url: string;
   /** Over tus: the server keeps what it has, so picking the files again resumes. */
   resumable: boolean;
-  files: { name: string; size: number; lastModified: number }[];
+  files: { name: string; relativePath: string; size: number; lastModified: number }[];
 }
 
 const PREFIX = "hs-upload:";
@@ -29,7 +30,7 @@ export type EndUpload = () => void;
 
 /** Notes an upload of zone `id` as running in this tab. */
 export function beginUpload(id: string, url: string, resumable: boolean, files: readonly File[]): EndUpload {
-  const note: Note = { url, resumable, files: files.map(({ name, size, lastModified }) => ({ name, size, lastModified })) };
+  const note: Note = { url, resumable, files: files.map((file) => ({ name: file.name, relativePath: relativePathOf(file), size: file.size, lastModified: file.lastModified })) };
   let release = () => {};
   const held = new Promise<void>((resolve) => (release = resolve));
   navigator.locks?.request(name(id), () => held).catch(() => {});

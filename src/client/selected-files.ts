@@ -5,6 +5,7 @@ import { formatBytes } from "../upload/rules/limits";
 import { ATTRS } from "../protocol";
 import { elementsWith } from "./page";
 import type { SelectionStore } from "./selection";
+import { relativePathOf } from "./folders";
 
 const REMOVE_ATTR = "data-hs-remove-file";
 
@@ -63,7 +64,7 @@ function fileItem(file: File, index: number, thumbnails: boolean): HTMLLIElement
   }
   const name = document.createElement("span");
   name.className = "hs-selected-file-name";
-  name.textContent = file.name;
+  name.textContent = relativePathOf(file);
   const size = document.createElement("span");
   size.className = "hs-selected-file-size";
   size.textContent = formatBytes(file.size);
@@ -71,7 +72,7 @@ function fileItem(file: File, index: number, thumbnails: boolean): HTMLLIElement
   remove.type = "button";
   remove.className = "hs-selected-file-remove";
   remove.setAttribute(REMOVE_ATTR, String(index));
-  remove.setAttribute("aria-label", `Remove ${file.name}`);
+  remove.setAttribute("aria-label", `Remove ${relativePathOf(file)}`);
   remove.textContent = "×";
   item.append(name, " ", size, " ", remove);
   return item;

@@ -1,6 +1,8 @@
 // The files a user has picked, per upload id: the only state the browser
 // holds. Lists are replaced, never mutated, so a listener can compare them.
 
+import { relativePathOf } from "./folders";
+
 export type SelectionListener = (id: string, files: readonly File[], previous: readonly File[]) => void;
 
 const EMPTY: readonly File[] = Object.freeze([]);
@@ -34,11 +36,15 @@ export class SelectionStore {
   }
 }
 
-type FileFacts = Pick<File, "name" | "size" | "lastModified">;
+type FileFacts = Pick<File, "name" | "size" | "lastModified"> & { relativePath?: string };
 
-/** The same file picked twice: same name, size and modification time. */
-export function isSameFile(a: FileFacts, b: FileFacts): boolean {
-  return a.name === b.name && a.size === b.size && a.lastModified === b.lastModified;
+/** The same file picked twice: same name (its path, in a folder), size and modification time. */
+export function isSameFile(a: FileFacts | File, b: FileFacts | File): boolean {
+  return pathOf(a) === pathOf(b) && a.size === b.size && a.lastModified === b.lastModified;
+}
+
+function pathOf(file: FileFacts | File): string {
+  return file instanceof File ? relativePathOf(file) : (file.relativePath ?? file.name);
 }
 
 /** Files of `incoming` not already in `current`, nor earlier in `incoming`. */

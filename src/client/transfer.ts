@@ -18,6 +18,7 @@ import { beginUpload, type EndUpload } from "./interrupted";
 import { csrfToken, readJson, rootElement, showMessage, scriptHeaders, uploadForm, uploadZone } from "./page";
 import type { SelectionStore } from "./selection";
 import type { TusFailure } from "./tus/http";
+import { relativePathOf } from "./folders";
 
 /** The tus client: a chunk of its own, loaded by the first resumable upload. */
 const loadTusClient = () => import("./tus/batch");
@@ -77,7 +78,8 @@ export class Transfers {
     const body = new FormData();
     for (const [name, value] of form ? new FormData(form) : []) if (typeof value === "string") body.append(name, value);
     if (!body.has(FIELDS.csrf)) body.append(FIELDS.csrf, csrfToken(form));
-    for (const file of files) body.append(FIELDS.files, file, file.name);
+    // A file of a folder is sent under its path in it, as a browser's own folder upload does.
+    for (const file of files) body.append(FIELDS.files, file, relativePathOf(file));
     const limits = body.get(FIELDS.config);
     if (typeof limits === "string") target.searchParams.set(FIELDS.config, limits);
 

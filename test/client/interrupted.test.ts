@@ -16,7 +16,7 @@ const file = fileOf("big.bin", 40);
 const note = (resumable: boolean) => ({
   url: new URL(BUTTON_ACTION, location.href).href,
   resumable,
-  files: [{ name: file.name, size: file.size, lastModified: file.lastModified }],
+  files: [{ name: file.name, relativePath: file.name, size: file.size, lastModified: file.lastModified }],
 });
 
 /** A page opened after one that left `upload1`'s upload unfinished. */

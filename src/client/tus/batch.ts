@@ -12,6 +12,7 @@ import { startHasher } from "./checksum";
 import { type TusUpload, sendFile } from "./file-upload";
 import { encodeMetadata, offsetOf, randomId, tusRequest, TusFailure } from "./http";
 import { forgetEntry, loadEntry, saveEntry } from "./resume-store";
+import { relativePathOf } from "../folders";
 
 export interface TusJob {
   /** The upload zone. */
@@ -98,6 +99,8 @@ async function createUploads(job: TusJob, uploads: TusUpload[], signal: AbortSig
     const metadata = encodeMetadata({
       [META.filename]: file.name,
       [META.filetype]: file.type,
+      // Only for a file of a folder: a lone file's path is its name.
+      [META.relativePath]: relativePathOf(file) === file.name ? undefined : relativePathOf(file),
       [META.handler]: job.handler,
       [META.upload]: job.id,
       [META.config]: job.config,

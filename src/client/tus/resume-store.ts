@@ -2,13 +2,15 @@
 // Storage can be full, disabled or throw in private modes: then resuming is
 // simply not offered.
 
+import { relativePathOf } from "../folders";
+
 export interface ResumeEntry {
   url: string;
   batch: string;
   batchSize: number;
 }
 
-const key = (id: string, file: File) => `hs-tus:${id}:${file.name}:${file.size}:${file.lastModified}`;
+const key = (id: string, file: File) => `hs-tus:${id}:${relativePathOf(file)}:${file.size}:${file.lastModified}`;
 
 export function loadEntry(id: string, file: File): ResumeEntry | undefined {
   try {

@@ -52,6 +52,7 @@ function UploadRoot(props: UploadProps, styled = false): JSX.Element {
     noClick: rest.noClick,
     noDrag: rest.noDrag,
     noKeyboard: rest.noKeyboard,
+    directory: rest.directory,
   };
   const dropMarker = onDrop && findUploadMarker(onDrop);
   if (onDrop && dropMarker?.$upload !== id) throw new Error(`onDrop of upload "${id}" must carry uploadFiles("${id}")`);
@@ -76,6 +77,9 @@ function UploadRoot(props: UploadProps, styled = false): JSX.Element {
     class: "hs-upload-input",
     accept: acceptToInputAttribute(rest.accept),
     multiple: config.multiple !== false,
+    // Chromium, Firefox and Safari all read the prefixed name; `directory` is the proposed standard one.
+    webkitdirectory: rest.directory,
+    directory: rest.directory,
     disabled: rest.disabled,
     // Without JavaScript this input is the control a person uses.
     "aria-label": label ?? "Upload files",
