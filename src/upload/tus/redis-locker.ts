@@ -73,12 +73,14 @@ export class RedisLocker implements TusLocker {
     if (this.#held.has(id)) return undefined;
     const token = randomBytes(16).toString("base64url");
     const taken = await this.#commands.send("SET", [this.#leaseKey(id), token, "NX", "PX", String(this.#leaseMs)]);
-    if (taken !== "OK" || this.#held.has(id)) return undefined;
+    if (taken !== "OK") return undefined;
     const controller = new AbortController();
     const { promise: released, resolve } = Promise.withResolvers<void>();
     const entry: Held = { token, controller, released };
     this.#held.set(id, entry);
     const renewal = setInterval(() => void this.#renew(id, entry), this.#leaseMs / 3);
+    // A held lease never keeps a stopping process alive: its PATCH does, as long as it runs.
+    renewal.unref();
     return {
       signal: controller.signal,
       release: async () => {
