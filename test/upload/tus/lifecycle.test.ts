@@ -82,18 +82,28 @@ describe("restart", () => {
     fixture = tusFixture();
     const location = await createUpload(fixture.tus, 6);
     let finish!: () => void;
-    const body = new ReadableStream<Uint8Array>({
-      async start(controller) {
-        controller.enqueue(bytes("abc"));
-        await Bun.sleep(1100);
-        controller.enqueue(bytes("d"));
-        await new Promise<void>((resolve) => (finish = resolve));
-        controller.close();
+    let pulls = 0;
+    // Pulled, so the second counts from when the handler started reading, however busy the machine.
+    const body = new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          pulls++;
+          if (pulls === 1) return controller.enqueue(bytes("abc"));
+          if (pulls === 2) {
+            await Bun.sleep(1100);
+            return controller.enqueue(bytes("d"));
+          }
+          await new Promise<void>((resolve) => (finish = resolve));
+          controller.close();
+        },
       },
-    });
+      { highWaterMark: 0 },
+    );
     const patch = fixture.tus.handle(patchRequest(location, 0, body));
     while (!finish) await Bun.sleep(10);
-    await Bun.sleep(20);
+    // The PATCH is still open: the offset on disk can only come from the checkpoint.
+    const deadline = Date.now() + 3000;
+    while ((await fixture.tus.store.get(idOf(location)))?.offset !== 4 && Date.now() < deadline) await Bun.sleep(10);
     expect((await fixture.tus.store.get(idOf(location)))?.offset).toBe(4);
     finish();
     expect((await patch).headers.get("Upload-Offset")).toBe("4");
