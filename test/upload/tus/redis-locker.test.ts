@@ -42,10 +42,10 @@ async function crashedHolder(prefix: string, id: string, leaseMs: number) {
 describe("RedisLocker", () => {
   test("a crashed holder's lease expires after its lease time, and another instance gets it", async () => {
     const id = newUploadId();
-    await crashedHolder("crash:", id, 600);
-    const locker = await newLocker("crash:", { leaseMs: 600 });
+    await crashedHolder("crash:", id, 2000);
+    const locker = await newLocker("crash:", { leaseMs: 2000 });
     expect(await locker.acquire(id)).toBeUndefined();
-    await Bun.sleep(700);
+    await Bun.sleep(2100);
     const lease = await locker.acquire(id);
     expect(lease).toBeDefined();
     await lease!.release();
@@ -54,8 +54,8 @@ describe("RedisLocker", () => {
 
   test("a release request for a crashed holder's lease waits for the lease to run out, then resolves", async () => {
     const id = newUploadId();
-    await crashedHolder("crash-release:", id, 600);
-    const locker = await newLocker("crash-release:", { leaseMs: 600 });
+    await crashedHolder("crash-release:", id, 2000);
+    const locker = await newLocker("crash-release:", { leaseMs: 2000 });
     const started = Date.now();
     await locker.requestRelease(id, new Error("terminated"));
     expect(Date.now() - started).toBeGreaterThan(200);
@@ -64,17 +64,17 @@ describe("RedisLocker", () => {
   }, 10_000);
 
   test("a live holder renews its lease, so a write longer than the lease still excludes the others", async () => {
-    const [one, two] = [await newLocker("renew:", { leaseMs: 300 }), await newLocker("renew:", { leaseMs: 300 })];
+    const [one, two] = [await newLocker("renew:", { leaseMs: 1000 }), await newLocker("renew:", { leaseMs: 1000 })];
     const id = newUploadId();
     const lease = (await one.acquire(id))!;
-    await Bun.sleep(900);
+    await Bun.sleep(2500);
     expect(await two.acquire(id)).toBeUndefined();
     expect(lease.signal.aborted).toBe(false);
     await lease.release();
     expect(await two.acquire(id)).toBeDefined();
     one.close();
     two.close();
-  });
+  }, 10_000);
 
   test("a holder whose lease was lost is told to stop before it writes over the next one's", async () => {
     const [one, two] = [await newLocker("lost:", { leaseMs: 300 }), await newLocker("lost:", { leaseMs: 300 })];
@@ -88,7 +88,9 @@ describe("RedisLocker", () => {
     const error = console.error;
     console.error = () => {};
     try {
-      await Bun.sleep(250);
+      // The next renewal, due within a third of the lease, finds the lease gone.
+      const deadline = Date.now() + 3000;
+      while (!lease.signal.aborted && Date.now() < deadline) await Bun.sleep(10);
     } finally {
       console.error = error;
     }
