@@ -20,6 +20,7 @@ import {
   TUS_VERSION,
   TusError,
   effectiveMethod,
+  isUploadId,
 } from "./protocol";
 import { offsetCheckpointer, TusStore, withDiskStores } from "./store";
 import { isComplete, type TusStores, type TusUploadInfo } from "./stores";
@@ -103,13 +104,15 @@ export function createTusHandler(options: TusOptions): TusHandler {
     // it MUST respond with the 412 Precondition Failed status and MUST include
     // the Tus-Version header ... the Server MUST NOT process the request."
     if (request.headers.get(H.resumable) !== TUS_VERSION) throw new TusError(ERRORS.unsupportedVersion);
-    // Ids are matched raw: "a%2Fb", "..", "a/b" and "%00" never reach the disk.
+    // Ids are matched raw, still percent-encoded, against the one pattern the
+    // server hands out: "a%2Fb", "a%5Cb", "a/b" and "%00" never reach a store.
+    // ("..", encoded or not, never gets here: the URL parser resolves it first.)
     const id = pathname.slice(basePath.length + 1);
     if (id === "") {
       if (method === "POST") return post(request);
       throw new TusError(ERRORS.methodNotAllowed);
     }
-    if (id.includes("/")) throw new TusError(ERRORS.notFound);
+    if (!isUploadId(id)) throw new TusError(ERRORS.notFound);
     if (method === "HEAD") return head(request, id);
     if (method === "PATCH") return patch(request, id);
     if (method === "DELETE") return terminate(request, id);

@@ -1,6 +1,6 @@
 export { createTusHandler, type TerminateReason, type TusHandler, type TusHooks, type TusOptions } from "./handler";
 export { parseMetadata, serializeMetadata } from "./metadata";
-export { CHECKSUM_ALGORITHMS, ERRORS, TUS_EXTENSIONS, TUS_HEADERS, TUS_VERSION, TusError, type TusErrorEntry } from "./protocol";
+export { CHECKSUM_ALGORITHMS, ERRORS, isUploadId, TUS_EXTENSIONS, TUS_HEADERS, TUS_VERSION, TusError, type TusErrorEntry } from "./protocol";
 export type { TusSink } from "./body";
 export { TusStore } from "./store";
 export type { TusDataStore, TusInfoStore, TusLease, TusLocker, TusStores, TusUploadInfo } from "./stores";

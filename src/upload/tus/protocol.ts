@@ -37,6 +37,9 @@ export function effectiveMethod(request: Request): string {
 
 export const UPLOAD_ID_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
 
+/** Whether `id` can name an upload of this server: the one check every id from a URL passes before any store sees it. */
+export const isUploadId = (id: string): boolean => UPLOAD_ID_PATTERN.test(id);
+
 export interface TusErrorEntry {
   status: number;
   body: string;

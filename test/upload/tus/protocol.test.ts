@@ -3,6 +3,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { ERRORS, isUploadId, type TusInfoStore, type TusUploadInfo } from "../../../src/upload/tus";
 import {
   BASE_PATH,
   bytes,
@@ -138,24 +139,63 @@ describe("HEAD", () => {
     expect(response.headers.has("Upload-Offset")).toBe(false);
   });
 
-  test("answers 404 for a dot-dot path", async () => {
-    expect((await tus.handle(tusRequest("HEAD", `${BASE_PATH}/../x`))).status).toBe(404);
+  test("a dot-dot path never reaches the endpoint: the URL parser resolves it outside, and that is 404", async () => {
+    for (const path of [`${BASE_PATH}/../x`, `${BASE_PATH}/%2e%2e/x`]) {
+      expect(new URL(path, ORIGIN).pathname).toBe("/x");
+      expect((await tus.handle(tusRequest("HEAD", path))).status).toBe(404);
+    }
+  });
+});
+
+describe("the upload id check", () => {
+  // An info store that records what it was asked: the id check must refuse before any store is.
+  const asked: string[] = [];
+  const infos = new Map<string, TusUploadInfo>();
+  const recording: TusInfoStore = {
+    async get(id) {
+      asked.push(id);
+      return infos.get(id);
+    },
+    async set(info) {
+      infos.set(info.id, info);
+    },
+    async delete(id) {
+      infos.delete(id);
+    },
+    async list() {
+      return [...infos.values()];
+    },
+  };
+  const watched = tusFixture({}, { maxSize: 1000, stores: { info: recording } });
+  afterAll(watched.dispose);
+
+  for (const [what, id] of [
+    ["an encoded slash", "aaaaaaaaaaaaaaaa%2Fbbbbbbbb"],
+    ["an encoded backslash", "aaaaaaaaaaaaaaaa%5Cbbbbbbbb"],
+    ["a backslash the URL parser turned into a slash", "aaaaaaaaaaaaaaaa\\bbbbbbbb"],
+    ["an encoded NUL", "aaaaaaaaaaaaaaaa%00"],
+    ["an encoded dot-dot inside a name", "aaaaaaaaaaaaaaaa%2e%2ebbbb"],
+    ["300 characters", "a".repeat(300)],
+    ["too short", "abc"],
+  ] as const) {
+    test(`refuses an id with ${what} with 404 before any store sees it`, async () => {
+      asked.length = 0;
+      const response = await watched.tus.handle(tusRequest("HEAD", `${BASE_PATH}/${id}`));
+      expect(response.status).toBe(404);
+      expect(await response.text()).toBe(ERRORS.notFound.body);
+      expect(asked).toEqual([]);
+    });
+  }
+
+  test("takes a well-formed id to the store", async () => {
+    asked.length = 0;
+    expect((await watched.tus.handle(tusRequest("HEAD", `${BASE_PATH}/AAAAAAAAAAAAAAAAAAAAAAAA`))).status).toBe(404);
+    expect(asked).toEqual(["AAAAAAAAAAAAAAAAAAAAAAAA"]);
   });
 
-  test("answers 404 for an encoded slash in the id", async () => {
-    expect((await tus.handle(tusRequest("HEAD", `${BASE_PATH}/a%2Fb`))).status).toBe(404);
-  });
-
-  test("answers 404 for a backslash in the id", async () => {
-    expect((await tus.handle(tusRequest("HEAD", `${BASE_PATH}/a\\b`))).status).toBe(404);
-  });
-
-  test("answers 404 for an encoded NUL", async () => {
-    expect((await tus.handle(tusRequest("HEAD", `${BASE_PATH}/%00`))).status).toBe(404);
-  });
-
-  test("answers 404 for an id of 300 characters", async () => {
-    expect((await tus.handle(tusRequest("HEAD", `${BASE_PATH}/${"a".repeat(300)}`))).status).toBe(404);
+  test("isUploadId takes only what the server hands out", () => {
+    expect(isUploadId("Ab0_-Ab0_-Ab0_-Ab0_-Ab0_")).toBe(true);
+    for (const id of ["..", "a/b".repeat(8), "a\\b".repeat(8), "x".repeat(65), "x".repeat(15), "é".repeat(20), ""]) expect(isUploadId(id)).toBe(false);
   });
 });
 
@@ -178,30 +218,43 @@ describe("PATCH", () => {
     expect(await headOffset(tus, location)).toBe(0);
   });
 
-  test("refuses a request without Upload-Offset with 400", async () => {
+  /** PATCHes "abc" with `headers` in place of a good Upload-Offset; expects the invalidOffset refusal and an empty data file. */
+  async function expectOffsetRefused(headers: Record<string, string>): Promise<string> {
     const location = await createUpload(tus, 6);
-    const request = tusRequest("PATCH", location, { "Content-Type": "application/offset+octet-stream" }, bytes("abc"));
-    expect((await tus.handle(request)).status).toBe(400);
+    const good = patchRequest(location, 0, bytes("abc"));
+    const sent = new Headers(good.headers);
+    sent.delete("Upload-Offset");
+    for (const [name, value] of Object.entries(headers)) sent.set(name, value);
+    const response = await tus.handle(new Request(good.url, { method: "PATCH", headers: sent, body: bytes("abc") }));
+    expect(response.status).toBe(400);
+    expect(await response.text()).toBe(ERRORS.invalidOffset.body);
+    expect(statSync(join(directory, idOf(location))).size).toBe(0);
+    return location;
+  }
+
+  test("refuses a request without Upload-Offset with 400 and its reason, and the upload does not move", async () => {
+    const location = await expectOffsetRefused({});
+    expect(await headOffset(tus, location)).toBe(0);
   });
 
-  test("refuses a negative Upload-Offset with 400", async () => {
-    const location = await createUpload(tus, 6);
-    expect((await tus.handle(patchRequest(location, 0, bytes("abc"), { "Upload-Offset": "-1" }))).status).toBe(400);
+  test("refuses a negative Upload-Offset with 400 and its reason, and the upload does not move", async () => {
+    const location = await expectOffsetRefused({ "Upload-Offset": "-1" });
+    expect(await headOffset(tus, location)).toBe(0);
   });
 
-  test("refuses a non-numeric Upload-Offset with 400", async () => {
-    const location = await createUpload(tus, 6);
-    expect((await tus.handle(patchRequest(location, 0, bytes("abc"), { "Upload-Offset": "abc" }))).status).toBe(400);
+  test("refuses a non-numeric Upload-Offset with 400 and its reason, and the upload does not move", async () => {
+    const location = await expectOffsetRefused({ "Upload-Offset": "abc" });
+    expect(await headOffset(tus, location)).toBe(0);
   });
 
-  test("refuses a fractional Upload-Offset with 400", async () => {
-    const location = await createUpload(tus, 6);
-    expect((await tus.handle(patchRequest(location, 0, bytes("abc"), { "Upload-Offset": "1.5" }))).status).toBe(400);
+  test("refuses a fractional Upload-Offset with 400 and its reason, and the upload does not move", async () => {
+    const location = await expectOffsetRefused({ "Upload-Offset": "1.5" });
+    expect(await headOffset(tus, location)).toBe(0);
   });
 
-  test("refuses an empty Upload-Offset with 400", async () => {
-    const location = await createUpload(tus, 6);
-    expect((await tus.handle(patchRequest(location, 0, bytes("abc"), { "Upload-Offset": "" }))).status).toBe(400);
+  test("refuses an empty Upload-Offset with 400 and its reason, and the upload does not move", async () => {
+    const location = await expectOffsetRefused({ "Upload-Offset": "" });
+    expect(await headOffset(tus, location)).toBe(0);
   });
 
   test("refuses an offset other than the stored one with 409 and stores nothing", async () => {
