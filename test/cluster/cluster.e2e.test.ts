@@ -3,52 +3,18 @@
 // bucket (files, tus data), driven in Chromium through nginx as a person
 // would use them.
 
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { describe, expect, test } from "bun:test";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launchBrowser } from "../e2e/browser";
-import { filesIn } from "../upload/fixture";
+import type { BrowserContext, Page } from "playwright-core";
 import { pngBytes } from "../e2e/upload-demo";
-import { startCluster, type Cluster } from "./cluster";
+import { filesIn } from "../upload/fixture";
+import { openTab as openTabOf, pick, useClusterInBrowser, withContext as withContextOf } from "./browser";
 
 const TIMEOUT = 60_000;
-let cluster: Cluster;
-let browser: Browser;
-let fixtures: string;
-
-beforeAll(async () => {
-  fixtures = mkdtempSync(path.join(os.tmpdir(), "hs-cluster-fixtures-"));
-  [cluster, browser] = await Promise.all([startCluster(), launchBrowser()]);
-}, TIMEOUT);
-
-afterAll(async () => {
-  await browser?.close();
-  await cluster?.stop();
-  rmSync(fixtures, { recursive: true, force: true });
-});
-
-async function withContext(run: (context: BrowserContext) => Promise<void>): Promise<void> {
-  const context = await browser.newContext();
-  context.setDefaultTimeout(15_000);
-  try {
-    await run(context);
-  } finally {
-    await context.close();
-  }
-}
-
-/** Opens `pathname` through nginx; resolves once its stream is open, with the instance that holds it. */
-async function openTab(context: BrowserContext, pathname: string): Promise<{ page: Page; streamOn: string }> {
-  const page = await context.newPage();
-  page.on("pageerror", (error) => console.error(`page error on ${pathname}:`, error));
-  const stream = page.waitForResponse((response) => new URL(response.url()).pathname === "/_stream");
-  await page.goto(cluster.url + pathname);
-  const streamOn = (await stream).headers()["x-upstream"]!;
-  await page.waitForFunction(() => document.documentElement.classList.contains("hs-js"));
-  return { page, streamOn };
-}
+const suite = useClusterInBrowser(TIMEOUT);
+const withContext = (run: (context: BrowserContext) => Promise<void>) => withContextOf(suite, run);
+const openTab = (context: BrowserContext, pathname: string) => openTabOf(suite, context, pathname);
 
 /** A second tab whose stream is on another instance than `other`'s (round-robin gets there in a few loads). */
 async function openTabElsewhere(context: BrowserContext, pathname: string, other: string): Promise<{ page: Page; streamOn: string }> {
@@ -64,7 +30,7 @@ const count = (page: Page) => page.locator("#count").textContent();
 
 /** Instances that answered requests to paths starting with `prefix`, from nginx's log. */
 const instancesThatServed = (method: string, prefix: string) =>
-  new Set(cluster.nginx.requests().filter((request) => request.method === method && request.path.startsWith(prefix)).flatMap((request) => request.upstreams));
+  new Set(suite.cluster.nginx.requests().filter((request) => request.method === method && request.path.startsWith(prefix)).flatMap((request) => request.upstreams));
 
 describe("three instances behind nginx", () => {
   test(
@@ -113,20 +79,18 @@ describe("three instances behind nginx", () => {
     () =>
       withContext(async (context) => {
         const bytes = pngBytes(24, 12);
-        const file = path.join(fixtures, "cluster-photo.png");
+        const file = path.join(suite.fixtures, "cluster-photo.png");
         writeFileSync(file, bytes);
         const { page } = await openTab(context, "/basic");
-        const chooser = page.waitForEvent("filechooser");
-        await page.click("#upload");
-        await (await chooser).setFiles([file]);
+        await pick(page, "#upload", file);
         await page.getByRole("button", { name: "Upload", exact: true }).click();
         const image = page.locator('img[alt="cluster-photo.png"]');
         await image.waitFor();
         expect(await image.evaluate((element: HTMLImageElement) => element.decode().then(() => element.naturalWidth))).toBe(24);
 
-        expect(Buffer.from(await cluster.s3.client.file("files/cluster-photo.png").bytes()).equals(bytes)).toBe(true);
-        for (const dir of cluster.uploadDirs) expect(filesIn(dir)).toEqual([]);
-        for (const instance of cluster.instances) {
+        expect(Buffer.from(await suite.cluster.s3.client.file("files/cluster-photo.png").bytes()).equals(bytes)).toBe(true);
+        for (const dir of suite.cluster.uploadDirs) expect(filesIn(dir)).toEqual([]);
+        for (const instance of suite.cluster.instances) {
           const part = await fetch(`${instance.base}/_upload/cluster-photo.png`, { headers: { Range: "bytes=8-15" } });
           expect(part.status).toBe(206);
           expect(part.headers.get("Content-Range")).toBe(`bytes 8-15/${bytes.length}`);
