@@ -7,7 +7,7 @@ import { afterAll, beforeAll } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 import { launchBrowser } from "../e2e/browser";
 import { startCluster, type Cluster } from "./cluster";
 
@@ -32,9 +32,9 @@ export function useClusterInBrowser(timeoutMs: number): ClusterSuite {
   return suite;
 }
 
-/** Runs `run` in a fresh browser context (a new session), closed after. */
-export async function withContext(suite: ClusterSuite, run: (context: BrowserContext) => Promise<void>): Promise<void> {
-  const context = await suite.browser.newContext();
+/** Runs `run` in a fresh browser context (a new session, unless `options.storageState` carries one), closed after. */
+export async function withContext(suite: ClusterSuite, run: (context: BrowserContext) => Promise<void>, options: BrowserContextOptions = {}): Promise<void> {
+  const context = await suite.browser.newContext(options);
   context.setDefaultTimeout(30_000);
   try {
     await run(context);
