@@ -7,3 +7,7 @@ export type { TusDataStore, TusInfoStore, TusLease, TusLocker, TusStores, TusUpl
 export { DiskDataStore } from "./disk-data-store";
 export { DiskInfoStore } from "./disk-info-store";
 export { ProcessLocker } from "./process-locker";
+export { RedisInfoStore } from "./redis-info-store";
+export { RedisLocker } from "./redis-locker";
+export { S3DataStore } from "./s3-data-store";
+export { chooseTusStores, type S3Settings, type TusBackendOptions } from "./backends";
