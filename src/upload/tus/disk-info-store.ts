@@ -2,7 +2,7 @@
 // atomically (temp file + rename) on every change, so a restart resumes
 // where the last stored byte was.
 
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { UPLOAD_ID_PATTERN } from "./protocol";
@@ -11,6 +11,8 @@ import type { TusInfoStore, TusUploadInfo } from "./stores";
 export class DiskInfoStore implements TusInfoStore {
   constructor(readonly directory: string) {
     mkdirSync(directory, { recursive: true });
+    // A save cut short by a crash leaves its temp file; one process serves a directory, so none is in flight now.
+    for (const name of readdirSync(directory)) if (name.endsWith(".tmp")) rmSync(join(directory, name), { force: true });
   }
 
   /** Undefined when there is no info, or when the id does not match UPLOAD_ID_PATTERN (then without touching the disk). */

@@ -1,7 +1,7 @@
 // Upload info as JSON files: the conformance suite, and ids that could name other paths.
 
 import { afterAll, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DiskInfoStore } from "../../../src/upload/tus";
@@ -46,4 +46,14 @@ test("while another process saves an upload's info over and over, a reader never
   }
   expect(await writer.exited).toBe(0);
   expect(reads).toBeGreaterThan(0);
+});
+
+test("a save a crash cut short leaves no temp file once the store is opened again", async () => {
+  const directory = join(root, "crashed");
+  const info = uploadInfo();
+  await new DiskInfoStore(directory).set(info);
+  writeFileSync(join(directory, `${info.id}.json.0b3c.tmp`), '{"id":');
+  const reopened = new DiskInfoStore(directory);
+  expect(readdirSync(directory)).toEqual([`${info.id}.json`]);
+  expect(await reopened.get(info.id)).toEqual(info);
 });
