@@ -22,8 +22,9 @@ interface Note {
   files: { name: string; relativePath: string; size: number; lastModified: number }[];
 }
 
-const PREFIX = "hs-upload:";
-const name = (id: string) => PREFIX + id;
+// Per page and zone: two pages may each have a zone of the same id, with their own handlers.
+const prefix = () => `hs-upload:${location.pathname}:`;
+const name = (id: string) => prefix() + id;
 
 /** Ends what `begin` started: removes the note and releases the lock. */
 export type EndUpload = () => void;
@@ -77,9 +78,10 @@ export function takeInterrupted(id: string, files: readonly File[]): string | un
 
 function readNotes(): [string, Note][] {
   try {
+    const start = prefix();
     return Object.keys(localStorage)
-      .filter((key) => key.startsWith(PREFIX))
-      .map((key) => [key.slice(PREFIX.length), JSON.parse(localStorage.getItem(key)!) as Note]);
+      .filter((key) => key.startsWith(start))
+      .map((key) => [key.slice(start.length), JSON.parse(localStorage.getItem(key)!) as Note]);
   } catch {
     return [];
   }

@@ -11,7 +11,8 @@ afterEach(() => {
   localStorage.clear();
 });
 
-const NOTE_KEY = "hs-upload:upload1";
+/** The note of zone upload1 on this page (the DOM is registered by then: location exists). */
+const noteKey = () => `hs-upload:${location.pathname}:upload1`;
 const file = fileOf("big.bin", 40);
 const note = (resumable: boolean) => ({
   url: new URL(BUTTON_ACTION, location.href).href,
@@ -23,7 +24,7 @@ const note = (resumable: boolean) => ({
 async function startAfterReload(resumable: boolean, options: ZoneOptions = {}): Promise<void> {
   page = startPage(options);
   page.stop();
-  localStorage.setItem(NOTE_KEY, JSON.stringify(note(resumable)));
+  localStorage.setItem(noteKey(), JSON.stringify(note(resumable)));
   page.stop = startClient();
   await settle();
 }
@@ -32,7 +33,7 @@ test("an upload running when its page goes away leaves a note of its files and i
   page = startPage();
   pick([file]);
   submitUpload();
-  expect(JSON.parse(localStorage.getItem(NOTE_KEY)!)).toEqual(note(false));
+  expect(JSON.parse(localStorage.getItem(noteKey())!)).toEqual(note(false));
 });
 
 test("an upload that ends, well or not, or is cancelled, leaves no note", async () => {
@@ -40,17 +41,17 @@ test("an upload that ends, well or not, or is cancelled, leaves no note", async 
   pick([file]);
   submitUpload();
   FakeXhr.requests.at(-1)!.respond(413, "Too large");
-  expect(localStorage.getItem(NOTE_KEY)).toBeNull();
+  expect(localStorage.getItem(noteKey())).toBeNull();
 
   submitUpload();
   document.dispatchEvent(new CustomEvent("hs:actions", { detail: [{ type: "cancelUpload", id: "upload1" }] }));
-  expect(localStorage.getItem(NOTE_KEY)).toBeNull();
+  expect(localStorage.getItem(noteKey())).toBeNull();
 });
 
 test("the next page says which upload stopped and how to go on, and forgets the note", async () => {
   await startAfterReload(true);
   expect(message()).toBe("big.bin: the upload stopped when the page was left. Pick it again to resume.");
-  expect(localStorage.getItem(NOTE_KEY)).toBeNull();
+  expect(localStorage.getItem(noteKey())).toBeNull();
 });
 
 test("a stopped multipart upload is offered again from the start", async () => {
@@ -79,4 +80,14 @@ test("picking another file only selects it", async () => {
   pick([fileOf("other.bin", 40)]);
   await settle();
   expect(FakeXhr.requests.length).toBe(before);
+});
+
+test("a note another page left for a zone of the same id is not this page's", async () => {
+  page = startPage();
+  page.stop();
+  localStorage.setItem("hs-upload:/another-page:upload1", JSON.stringify(note(true)));
+  page.stop = startClient();
+  await settle();
+  expect(message()).toBe("");
+  expect(localStorage.getItem("hs-upload:/another-page:upload1")).not.toBeNull();
 });
