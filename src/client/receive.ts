@@ -7,7 +7,7 @@
 // every file of it with too-many-files. The server refuses such a request
 // whole too (422), with JavaScript or without, over multipart or tus.
 
-import { checkCount, checkFile, limitsFor, type Rejection } from "../upload/rules/limits";
+import { checkFiles, type Rejection } from "../upload/rules/limits";
 import { ATTRS, type EventSpec, type FileRejection, type UploadConfig } from "../protocol";
 import { postEvent, replaceMarkers } from "./events";
 import { takeInterrupted } from "./interrupted";
@@ -20,7 +20,7 @@ export function receiveFiles(zone: Element, files: File[], selection: SelectionS
   if (!config || config.disabled) return;
   // With `multiple` (the default) a pick adds to the selection; without, it replaces it.
   const current = config.multiple !== false ? selection.get(config.id) : [];
-  const { accepted, rejected } = checkPick(newFiles(current, files), config, current.length);
+  const { accepted, rejected } = checkFiles(newFiles(current, files), config, current.length);
   if (accepted.length > 0) {
     selection.set(config.id, [...current, ...accepted]);
     showMessage(config.id);
@@ -34,22 +34,6 @@ export function receiveFiles(zone: Element, files: File[], selection: SelectionS
   }
   // After the upload starts, which clears the message area: the refusals must stay readable.
   if (rejected.length > 0) reportRejections(zone, config.id, rejected);
-}
-
-/** Each file through the zone's checks, then the count rule over the pick as a whole. */
-function checkPick(files: File[], config: UploadConfig, alreadySelected: number): { accepted: File[]; rejected: Rejection<File>[] } {
-  const limits = limitsFor(config);
-  const accepted: File[] = [];
-  const rejected: Rejection<File>[] = [];
-  for (const file of files) {
-    const errors = checkFile(file, limits);
-    if (errors.length === 0) accepted.push(file);
-    else rejected.push({ file, errors });
-  }
-  // As react-dropzone: the files that passed their own checks are the ones counted, and refused.
-  const tooMany = checkCount(alreadySelected + accepted.length, config);
-  if (tooMany) rejected.push(...accepted.splice(0).map((file) => ({ file, errors: [tooMany] })));
-  return { accepted, rejected };
 }
 
 /** Sends refusals to the zone's onDropRejected handler, or says them in its message area. */

@@ -211,13 +211,12 @@ function tooManyFiles(max: number): FileError {
  * Splits files into accepted and rejected: each file through the checks
  * above, then the count rule over the files that passed them.
  *
- * The count rule: `alreadySelected` files are held before these. When
- * `multiple` is false and the selection would hold more than one file, every
- * one of the new files is refused (react-dropzone's rule); a browser zone
- * passes 0, since a new pick replaces a single-file selection. Otherwise the
- * files beyond `maxFiles` are refused in the order given and the first ones
- * kept; react-dropzone refuses all of them, which would throw away the files
- * that fit when a person adds to a selection.
+ * The count rule is react-dropzone's, the one documented: when the
+ * selection (`alreadySelected` files held before these, and these) would
+ * hold more files than the zone allows, every one of the new files that
+ * passed its own checks is refused with `too-many-files`; files refused for
+ * another reason keep that reason and are not counted. The server applies
+ * the same rule: a request with too many files is refused whole (422).
  *
  * Generic over the file type: the browser passes File objects and gets them
  * back. The server passes `options` (a global size cap, the strict type rule).
@@ -236,11 +235,8 @@ export function checkFiles<F extends FileFacts>(
     if (errors.length === 0) accepted.push(file);
     else rejected.push({ file, errors });
   }
-  const max = maxFileCount(config);
-  if (max !== undefined && alreadySelected + accepted.length > max) {
-    const keep = config.multiple === false ? 0 : Math.max(0, max - alreadySelected);
-    for (const file of accepted.splice(keep)) rejected.push({ file, errors: [tooManyFiles(max)] });
-  }
+  const tooMany = checkCount(alreadySelected + accepted.length, config);
+  if (tooMany) rejected.push(...accepted.splice(0).map((file) => ({ file, errors: [tooMany] })));
   return { accepted, rejected };
 }
 

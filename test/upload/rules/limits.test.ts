@@ -196,12 +196,17 @@ describe("checkFiles", () => {
     ]);
   });
 
-  test("refuses the files beyond maxFiles, counting those already selected, and keeps the first", () => {
+  test("refuses every file of a pick that would take the selection past maxFiles, counting those already selected (react-dropzone's rule)", () => {
     const files = [file("1.png"), file("2.png"), file("3.png")];
     const { accepted, rejected } = checkFiles(files, config({ maxFiles: 3 }), 2);
-    expect(accepted.map((f) => f.name)).toEqual(["1.png"]);
-    expect(rejected.map((r) => r.file.name)).toEqual(["2.png", "3.png"]);
+    expect(accepted).toEqual([]);
+    expect(rejected.map((r) => r.file.name)).toEqual(["1.png", "2.png", "3.png"]);
     expect(rejected[0]!.errors).toEqual([{ code: REJECTION_CODES.tooMany, message: "Too many files: at most 3" }]);
+  });
+
+  test("takes a pick that fills the selection exactly to maxFiles", () => {
+    const { accepted } = checkFiles([file("1.png")], config({ maxFiles: 3 }), 2);
+    expect(accepted.map((f) => f.name)).toEqual(["1.png"]);
   });
 
   test("refuses every new file when maxFiles is already reached", () => {
