@@ -4,6 +4,7 @@ import { describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { Elysia } from "elysia";
 import { hyperstate } from "../src/app";
+import { ASSET_VERSION } from "../src/render/assets";
 import { events } from "../src/events/refs";
 import type { PageContext } from "../src/render/context";
 import { State } from "../src/state/state";
@@ -133,8 +134,8 @@ describe("pages", () => {
     const html = await response.text();
     expect(html).toStartWith("<!doctype html>");
     expect(html).toContain("<title>tally</title>");
-    expect(html).toContain('<script src="/_hyperstate/htmx.js"');
-    expect(html).toContain('<script src="/_hyperstate/hyperstate.js"');
+    expect(html).toContain(`<script src="/_hyperstate/htmx.js?v=${ASSET_VERSION}"`);
+    expect(html).toContain(`<script src="/_hyperstate/hyperstate.js?v=${ASSET_VERSION}"`);
     expect(html).toContain('<p id="count">0</p>');
   });
 

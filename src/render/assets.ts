@@ -1,7 +1,8 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { brotliCompressSync, constants } from "node:zlib";
-import { ASSETS } from "../protocol";
+import { ASSETS, ROUTES } from "../protocol";
 
 const require = createRequire(import.meta.url);
 const htmxDist = join(dirname(require.resolve("htmx.org/package.json")), "dist");
@@ -26,6 +27,34 @@ const SOURCES: Record<string, () => Promise<Blob>> = {
   },
   [ASSETS.css]: async () => Bun.file(join(publicDir, ASSETS.css)),
 };
+
+/**
+ * A hash of every file the assets are made from: pages ask for
+ * `?v=<version>`, so a browser may keep what it got for a year and still
+ * gets a new build the first time a page names a new version.
+ */
+export function versionOf(files: readonly string[]): string {
+  let hash = 0n;
+  for (const file of files) hash = Bun.hash(readFileSync(file), hash) as bigint;
+  return hash.toString(36);
+}
+
+/** The framework's sources (the client bundle inlines some server modules: all of src/ counts) and htmx and the CSS. */
+function sourceFiles(): string[] {
+  const srcDir = join(clientDir, "..");
+  const sources = readdirSync(srcDir, { recursive: true, encoding: "utf8" })
+    .filter((name) => /\.tsx?$/.test(name))
+    .sort()
+    .map((name) => join(srcDir, name));
+  return [...sources, join(htmxDist, "htmx.min.js"), join(htmxDist, "ext", "hx-sse.min.js"), join(publicDir, ASSETS.css)];
+}
+
+export const ASSET_VERSION = versionOf(sourceFiles());
+
+/** Where a page loads an asset: its versioned URL. */
+export const assetUrl = (name: string): string => `${ROUTES.client}/${name}?v=${ASSET_VERSION}`;
+
+const IMMUTABLE = "public, max-age=31536000, immutable";
 
 /** An asset as it is sent, one body per content coding, each made once per process. */
 interface Built {
@@ -65,10 +94,12 @@ export async function serveAsset(name: string, request: Request): Promise<Respon
   if (!body) bodies.set(coding, (body = bodies.get("identity")!.then((plain) => compress(plain, coding))));
   // One ETag per coding: a cache must not answer a gzip request with brotli bytes.
   const tag = coding === "identity" ? `"${etag}"` : `"${etag}-${coding}"`;
+  // A versioned URL, or a chunk whose name is its content's hash, never changes: cache it for a year. Anything else is revalidated.
+  const versioned = new URL(request.url).searchParams.get("v") === ASSET_VERSION || CLIENT_CHUNK.test(name);
   const headers: Record<string, string> = {
     "Content-Type": name.endsWith(".css") ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8",
     ETag: tag,
-    "Cache-Control": "no-cache",
+    "Cache-Control": versioned ? IMMUTABLE : "no-cache",
     Vary: "Accept-Encoding",
   };
   if (coding !== "identity") headers["Content-Encoding"] = coding;

@@ -1,5 +1,6 @@
 import Html from "@kitajs/html";
 import { ASSETS, ATTRS, ROOT_ID, ROUTES } from "../protocol";
+import { assetUrl } from "./assets";
 
 export interface ShellProps {
   title: string;
@@ -14,16 +15,15 @@ export interface ShellProps {
 /** Every page and fragment is per session: never cached. */
 export const HTML_HEADERS = { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" } as const;
 
-const asset = (name: string) => `${ROUTES.client}/${name}`;
 
 /** What a page needs in its <head>: hyperstate's styles and scripts. */
 export function HeadTags(): JSX.Element {
   return (
     <>
-      <link rel="stylesheet" href={asset(ASSETS.css)} />
-      <script src={asset(ASSETS.htmx)} defer></script>
+      <link rel="stylesheet" href={assetUrl(ASSETS.css)} />
+      <script src={assetUrl(ASSETS.htmx)} defer></script>
       {/* A module (deferred, and run in order after htmx) so it can import() its chunks. */}
-      <script src={asset(ASSETS.client)} type="module"></script>
+      <script src={assetUrl(ASSETS.client)} type="module"></script>
     </>
   );
 }

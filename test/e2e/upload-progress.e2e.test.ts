@@ -138,7 +138,7 @@ describe("the progress page", () => {
       withContext(demo, async (context) => {
         const page = await context.newPage();
         // As on a slow link: htmx and its SSE extension arrive after the page was parsed.
-        await page.route("**/_hyperstate/htmx.js", async (route) => {
+        await page.route("**/_hyperstate/htmx.js*", async (route) => {
           await Bun.sleep(300);
           await route.continue();
         });

@@ -1,9 +1,12 @@
 // The framework's stylesheet and scripts as /_hyperstate/ serves them.
 
 import { describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { brotliDecompressSync } from "node:zlib";
-import { serveAsset } from "../../src/render/assets";
+import { ASSET_VERSION, assetUrl, serveAsset, versionOf } from "../../src/render/assets";
+import { HeadTags } from "../../src/render/shell";
 
 const css = await Bun.file(join(import.meta.dir, "..", "..", "public", "hyperstate.css")).text();
 
@@ -57,5 +60,36 @@ describe("compression", () => {
     expect(tag).not.toBe(br.headers.get("ETag")!);
     expect((await get("htmx.js", { "Accept-Encoding": "gzip", "If-None-Match": tag })).status).toBe(304);
     expect((await get("htmx.js", { "Accept-Encoding": "br", "If-None-Match": tag })).status).toBe(200);
+  });
+});
+
+describe("caching", () => {
+  const get = (url: string, headers: Record<string, string> = {}) => serveAsset(new URL(url, "http://localhost").pathname.split("/").pop()!, new Request(new URL(url, "http://localhost"), { headers }));
+
+  test("pages ask for assets by versioned URLs, which may be cached for a year", async () => {
+    const head = HeadTags() as string;
+    for (const name of ["hyperstate.css", "htmx.js", "hyperstate.js"]) {
+      expect(head).toContain(`/_hyperstate/${name}?v=${ASSET_VERSION}`);
+      const response = await get(assetUrl(name));
+      expect(response.status).toBe(200);
+      expect(response.headers.get("Cache-Control")).toBe("public, max-age=31536000, immutable");
+    }
+  });
+
+  test("an unversioned or stale URL is revalidated every time", async () => {
+    for (const url of ["/_hyperstate/htmx.js", "/_hyperstate/htmx.js?v=old-build"]) {
+      expect((await get(url)).headers.get("Cache-Control")).toBe("no-cache");
+    }
+  });
+
+  test("the version is a hash of the sources: other bytes, another version", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hs-asset-version-"));
+    const file = join(dir, "source.ts");
+    writeFileSync(file, "export const a = 1;");
+    const before = versionOf([file]);
+    expect(versionOf([file])).toBe(before);
+    writeFileSync(file, "export const a = 2;");
+    expect(versionOf([file])).not.toBe(before);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
