@@ -60,7 +60,7 @@ export function hyperstate(options: HyperstateOptions) {
   const uploadOptions = uploadDefaults(options.upload);
   const { resumableAbove, chunkSize } = uploadOptions;
   const runtime = new Runtime({ ...options, notFound: options.notFound || undefined, zoneDefaults: { resumableAbove, chunkSize } });
-  const uploads = uploadEndpoints(runtime, uploadOptions);
+  const uploads = uploadEndpoints(runtime, uploadOptions, options.redisUrl);
 
   // Each route runs through one edge: session cookie in, the cross-site check
   // on the method that will act (tus honours X-HTTP-Method-Override), errors

@@ -35,6 +35,8 @@ export interface UploadContext {
   runtime: Runtime;
   inflight: InflightUploads;
   options: Required<UploadOptions>;
+  /** The app's Redis (hyperstate({ redisUrl })): tus upload info and leases live there too. @default env REDIS_URL */
+  redisUrl?: string;
 }
 
 export function uploadDefaults(options: UploadOptions = {}): Required<UploadOptions> {

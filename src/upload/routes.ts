@@ -11,8 +11,8 @@ import { serveStoredFile } from "./serve/serve";
 import { withUploadStorage } from "./storage/storage";
 
 /** The upload endpoints, as plain functions of a Request; app.ts mounts them. */
-export function uploadEndpoints(runtime: Runtime, options: Required<UploadOptions>) {
-  const context: UploadContext = { runtime, inflight: new InflightUploads(), options };
+export function uploadEndpoints(runtime: Runtime, options: Required<UploadOptions>, redisUrl?: string) {
+  const context: UploadContext = { runtime, inflight: new InflightUploads(), options, redisUrl };
   const resumable = new ResumableUploads(context);
   const cancel = (sessionId: string, uploadId: string) => {
     context.inflight.cancel(sessionId, uploadId);

@@ -4,24 +4,11 @@
 
 import { S3Client } from "bun";
 import type { RedisUrlSource } from "../../redis";
+import { s3Settings, type S3Settings } from "../../s3";
 import { RedisInfoStore } from "./redis-info-store";
 import { RedisLocker } from "./redis-locker";
 import { S3DataStore } from "./s3-data-store";
 import type { TusStores } from "./stores";
-
-/** Bun's S3Client options; each field defaults to its standard variable. */
-export interface S3Settings {
-  /** @default env S3_ENDPOINT (AWS when unset) */
-  endpoint?: string;
-  /** @default env S3_BUCKET */
-  bucket?: string;
-  /** @default env S3_ACCESS_KEY_ID */
-  accessKeyId?: string;
-  /** @default env S3_SECRET_ACCESS_KEY */
-  secretAccessKey?: string;
-  /** @default env S3_REGION */
-  region?: string;
-}
 
 export interface TusBackendOptions extends Partial<TusStores> {
   /** Upload info and leases in this Redis, shared by every instance. @default env REDIS_URL */
@@ -44,16 +31,4 @@ export function chooseTusStores({ redisUrl, s3, ...given }: TusBackendOptions = 
     locker: given.locker ?? (url ? new RedisLocker({ url, source }) : undefined),
     data: given.data ?? (bucket ? new S3DataStore({ client: new S3Client(bucket), bucket: bucket.bucket }) : undefined),
   };
-}
-
-function s3Settings(given: S3Settings | undefined): S3Settings | undefined {
-  const env = process.env;
-  const settings: S3Settings = {
-    endpoint: given?.endpoint ?? env.S3_ENDPOINT,
-    bucket: given?.bucket ?? env.S3_BUCKET,
-    accessKeyId: given?.accessKeyId ?? env.S3_ACCESS_KEY_ID,
-    secretAccessKey: given?.secretAccessKey ?? env.S3_SECRET_ACCESS_KEY,
-    region: given?.region ?? env.S3_REGION,
-  };
-  return settings.bucket ? settings : undefined;
 }

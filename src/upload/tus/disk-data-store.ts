@@ -50,7 +50,10 @@ export class DiskDataStore implements TusDataStore {
   }
 
   async readHead(id: string, length: number): Promise<Uint8Array> {
-    return Bun.file(this.localPath(id)).slice(0, length).bytes();
+    const file = Bun.file(this.localPath(id));
+    // Bytes this instance never had (another one's disk) are gone as far as it can tell.
+    if (!(await file.exists())) throw new TusError(ERRORS.dataGone);
+    return file.slice(0, length).bytes();
   }
 
   async read(id: string): Promise<Blob> {

@@ -230,7 +230,8 @@ export function createTusHandler(options: TusOptions): TusHandler {
       const inspect = hooks.inspect;
       const headLength = inspect ? Math.min(inspect.size(info), info.length) : 0;
       // A sink's share of the head that earlier PATCHes brought waited here; the data store has it stored.
-      const prefix = info.offset >= headLength ? new Uint8Array() : sink ? (heldHeads.get(id) ?? new Uint8Array()) : await store.data.readHead(id, info.offset);
+      const prefix =
+        info.offset === 0 || info.offset >= headLength ? new Uint8Array() : sink ? (heldHeads.get(id) ?? new Uint8Array()) : await store.data.readHead(id, info.offset);
       const sinkFrom = info.offset - (sink ? prefix.length : 0);
       // A complete upload takes no more bytes, and its data may be gone to its owner already: nothing is opened.
       const target: BodyTarget = isComplete(info)

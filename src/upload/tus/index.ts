@@ -10,4 +10,5 @@ export { ProcessLocker } from "./process-locker";
 export { RedisInfoStore } from "./redis-info-store";
 export { RedisLocker } from "./redis-locker";
 export { S3DataStore } from "./s3-data-store";
-export { chooseTusStores, type S3Settings, type TusBackendOptions } from "./backends";
+export { chooseTusStores, type TusBackendOptions } from "./backends";
+export type { S3Settings } from "../../s3";

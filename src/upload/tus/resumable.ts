@@ -81,7 +81,7 @@ export class ResumableUploads {
   constructor(context: UploadContext) {
     this.#context = context;
     this.#runtime = context.runtime;
-    const shared = chooseTusStores();
+    const shared = chooseTusStores({ redisUrl: context.redisUrl });
     this.#local = !shared.info;
     this.tus = createTusHandler({
       directory: join(context.options.tempDir, "tus"),

@@ -7,7 +7,7 @@ import { Elysia } from "elysia";
 import { Window } from "happy-dom";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { hyperstate } from "../../../src/app";
+import { hyperstate, type HyperstateOptions } from "../../../src/app";
 import { events } from "../../../src/events/refs";
 import { TUS_METADATA as META, type UploadProgress } from "../../../src/protocol";
 import { Button } from "../../../src/render/components";
@@ -278,9 +278,9 @@ function LabPage({ use }: PageContext): JSX.Element {
 export const SECRET = "resumable upload test secret";
 
 /** The lab app: everything over tus (resumableAbove 1), its temp files in `tempDir`. */
-export function labApp(upload: UploadOptions, secret = SECRET) {
+export function labApp(upload: UploadOptions, secret = SECRET, options: Partial<HyperstateOptions> = {}) {
   return new Elysia({ serve: { maxRequestBodySize: 2 ** 32 } }).use(
-    hyperstate({ states: [Lab], pages: { "/lab": LabPage }, upload: { resumableAbove: 1, ...upload }, secret }),
+    hyperstate({ states: [Lab], pages: { "/lab": LabPage }, upload: { resumableAbove: 1, ...upload }, secret, ...options }),
   );
 }
 
