@@ -158,7 +158,7 @@ export async function spoolMultipart(
         part.chunks.push(bytes.slice()); // the parser's views are only valid until the next chunk
       }
     } else if (part.kind === "file") {
-      await part.file.close();
+      await part.file.finish();
       const { info, file } = part;
       files.push({ ...info, path: file.path, size: file.size, head: file.head });
     } else if (part.kind === "field") {

@@ -5,8 +5,9 @@ import { open, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { SNIFF_BYTES as HEAD_SIZE } from "../rules/sniff";
 import { FileWriter } from "./file-writer";
+import type { UploadWriter } from "./writer";
 
-export class TempFile {
+export class TempFile implements UploadWriter {
   size = 0;
   private readonly headBuffer = new Uint8Array(HEAD_SIZE);
 
@@ -34,13 +35,14 @@ export class TempFile {
     return this.headBuffer.slice(0, Math.min(this.size, HEAD_SIZE));
   }
 
-  close(): Promise<void> {
+  /** The file is whole: close it, for its handler to read. */
+  finish(): Promise<void> {
     return this.writer.close();
   }
 
   /** Closes and deletes the file; never throws, as it runs while another error is on its way. */
   async discard(): Promise<void> {
-    await this.close().catch(() => {});
+    await this.finish().catch(() => {});
     await rm(this.path, { force: true }).catch(() => {});
   }
 }

@@ -2,6 +2,7 @@
 // ahead of the target (each read waits for the previous write), never past the
 // upload's length, and all-or-nothing when the client sent a checksum.
 
+import type { UploadWriter } from "../storage/writer";
 import { ChecksumVerifier, type ExpectedChecksum } from "./checksum";
 import { ERRORS, TusError, type TusErrorEntry } from "./protocol";
 import type { TusUploadInfo } from "./stores";
@@ -12,18 +13,8 @@ export interface TusSink {
   write(info: TusUploadInfo, offset: number, bytes: Uint8Array): Promise<void>;
 }
 
-/** Where one PATCH's bytes go: the data store's appender or a hook's sink. */
-export interface BodyTarget {
-  /** Resolves once the bytes are stored, so the next chunk may be read. */
-  write(bytes: Uint8Array): Promise<void>;
-  /** The bytes written so far count. */
-  finish(): Promise<void>;
-  /** None of this PATCH's bytes count. */
-  discard(): Promise<void>;
-}
-
 /** Streams straight into a sink: what it took stays taken, so checksummed PATCHes never come here. */
-export function streamingSinkTarget(sink: TusSink, info: TusUploadInfo, from = info.offset): BodyTarget {
+export function streamingSinkTarget(sink: TusSink, info: TusUploadInfo, from = info.offset): UploadWriter {
   let position = from;
   return {
     async write(bytes) {
@@ -38,7 +29,7 @@ export function streamingSinkTarget(sink: TusSink, info: TusUploadInfo, from = i
 }
 
 /** Holds a checksummed PATCH in memory (at most `maxBytes`) and hands it to the sink only once it verified. */
-export function bufferedSinkTarget(sink: TusSink, info: TusUploadInfo, maxBytes: number, from = info.offset): BodyTarget {
+export function bufferedSinkTarget(sink: TusSink, info: TusUploadInfo, maxBytes: number, from = info.offset): UploadWriter {
   let chunks: Uint8Array[] = [];
   let size = 0;
   return {
@@ -69,7 +60,7 @@ function untilAborted(write: Promise<void>, signal: AbortSignal): Promise<void> 
 
 export interface ReceiveOptions {
   info: TusUploadInfo;
-  target: BodyTarget;
+  target: UploadWriter;
   checksum: ExpectedChecksum | undefined;
   /** Aborted (with a TusError reason) when a DELETE or shutdown wants the upload: reading and waiting stop. */
   signal: AbortSignal;

@@ -5,7 +5,7 @@ import { mkdirSync } from "node:fs";
 import { open, rm, stat, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { FileWriter } from "../storage/file-writer";
-import type { BodyTarget } from "./body";
+import type { UploadWriter } from "../storage/writer";
 import { ERRORS, TusError, UPLOAD_ID_PATTERN } from "./protocol";
 import type { TusDataStore, TusUploadInfo } from "./stores";
 
@@ -71,7 +71,7 @@ export class DiskDataStore implements TusDataStore {
 }
 
 /** Appends one PATCH's bytes to a data file; the write resolving is the back-pressure on the request body. */
-export class DiskAppender implements BodyTarget {
+export class DiskAppender implements UploadWriter {
   private readonly writer: FileWriter;
 
   constructor(

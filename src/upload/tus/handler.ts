@@ -8,7 +8,8 @@
 // a shared one, run one tus handler per upload directory.
 
 import { errorResponse as httpErrorResponse } from "../../errors";
-import { bufferedSinkTarget, receiveBody, streamingSinkTarget, type BodyTarget, type HeadGate, type TusSink } from "./body";
+import type { UploadWriter } from "../storage/writer";
+import { bufferedSinkTarget, receiveBody, streamingSinkTarget, type HeadGate, type TusSink } from "./body";
 import { parseChecksumHeader, type ExpectedChecksum } from "./checksum";
 import { parseMetadata, serializeMetadata } from "./metadata";
 import {
@@ -234,7 +235,7 @@ export function createTusHandler(options: TusOptions): TusHandler {
         info.offset === 0 || info.offset >= headLength ? new Uint8Array() : sink ? (heldHeads.get(id) ?? new Uint8Array()) : await store.data.readHead(id, info.offset);
       const sinkFrom = info.offset - (sink ? prefix.length : 0);
       // A complete upload takes no more bytes, and its data may be gone to its owner already: nothing is opened.
-      const target: BodyTarget = isComplete(info)
+      const target: UploadWriter = isComplete(info)
         ? NOTHING_MORE
         : !sink
           ? await store.data.append(info)
@@ -309,7 +310,7 @@ export function createTusHandler(options: TusOptions): TusHandler {
 }
 
 /** Where the bytes of a PATCH on a complete upload would go: any byte is past its length, so none arrives here. */
-const NOTHING_MORE: BodyTarget = {
+const NOTHING_MORE: UploadWriter = {
   write: () => Promise.reject(new TusError(ERRORS.pastLength)),
   finish: async () => {},
   discard: async () => {},

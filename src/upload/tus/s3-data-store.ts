@@ -8,7 +8,7 @@
 
 import type { S3Client } from "bun";
 import { HttpError } from "../../errors";
-import type { BodyTarget } from "./body";
+import type { UploadWriter } from "../storage/writer";
 import { ERRORS, TusError, UPLOAD_ID_PATTERN } from "./protocol";
 import type { TusDataStore, TusUploadInfo } from "./stores";
 
@@ -57,7 +57,7 @@ export class S3DataStore implements TusDataStore {
     await this.saveManifest(id, { parts: [], tail: null, complete: false });
   }
 
-  async append(info: TusUploadInfo): Promise<BodyTarget> {
+  async append(info: TusUploadInfo): Promise<UploadWriter> {
     const manifest = await this.manifest(info.id);
     if (!manifest || manifest.complete) throw new TusError(ERRORS.dataGone);
     const pieces = [...manifest.parts, ...(manifest.tail ? [manifest.tail] : [])];
@@ -217,7 +217,7 @@ const total = (pieces: Piece[]) => pieces.reduce((sum, piece) => sum + piece.siz
  * The manifest lists each part once it is stored; discard() restores the
  * manifest the PATCH started from.
  */
-class S3Appender implements BodyTarget {
+class S3Appender implements UploadWriter {
   readonly #store: S3DataStore;
   readonly #info: TusUploadInfo;
   readonly #opening: Manifest;

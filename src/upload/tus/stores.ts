@@ -4,7 +4,7 @@
 // machine all three are local (disk, disk, this process); with many
 // instances, info and leases go to Redis and bytes to S3.
 
-import type { BodyTarget } from "./body";
+import type { UploadWriter } from "../storage/writer";
 
 export interface TusUploadInfo {
   /** Random, matching UPLOAD_ID_PATTERN. */
@@ -47,7 +47,7 @@ export interface TusDataStore {
    * TusError(ERRORS.dataGone) when the bytes are missing or shorter than
    * the offset. `discard()` cuts back to `info.offset`.
    */
-  append(info: TusUploadInfo): Promise<BodyTarget>;
+  append(info: TusUploadInfo): Promise<UploadWriter>;
   /** The first `length` stored bytes (fewer when fewer are stored). */
   readHead(id: string, length: number): Promise<Uint8Array>;
   /** The stored bytes of a finished upload: a BunFile on disk, an S3File in a bucket. */
