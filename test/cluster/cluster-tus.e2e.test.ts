@@ -142,7 +142,14 @@ describe("tus across three instances", () => {
         await victim!.child.exited;
         const patchesBefore = tusRequests("PATCH").length;
 
-        await page.locator('img[alt="survivor.bin"]').waitFor({ state: "attached", timeout: 100_000 });
+        await page
+          .locator('img[alt="survivor.bin"]')
+          .waitFor({ state: "attached", timeout: 100_000 })
+          .catch(async (error) => {
+            const message = await page.locator("[data-hs-upload-message=upload]").textContent();
+            const since = tusRequests("PATCH").slice(patchesBefore).map((request) => `${request.upstreams.join(",")} ${request.status}`);
+            throw new Error(`${error}; the page says ${JSON.stringify(message)}; PATCHes after the kill: ${since.join("; ")}`);
+          });
         expect(await sha256Of("files/survivor.bin")).toBe(sha256);
         expect(await keysUnder("tus/")).toEqual([]);
         // The killed instance had taken chunks of this upload; the rest went to the two others.
