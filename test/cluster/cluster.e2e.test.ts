@@ -22,8 +22,9 @@ async function openTabElsewhere(context: BrowserContext, pathname: string, other
     const tab = await openTab(context, pathname);
     if (tab.streamOn !== other) return tab;
     await tab.page.close();
-    // A page load is a fixed number of requests: one more moves the next stream to the next instance.
-    await fetch(`${suite.cluster.url}/_nginx_probe`);
+    // A page load is a fixed number of requests (a multiple of three would always stream from one
+    // instance): a growing number of extra ones moves the next stream along the rotation.
+    for (let extra = 0; extra <= attempt; extra++) await fetch(`${suite.cluster.url}/_nginx_probe`);
   }
   throw new Error(`Every stream landed on ${other}`);
 }
