@@ -198,3 +198,24 @@ test("an upload the server no longer knows stops the batch with its status and f
   expect(dialogue()).toEqual(["PATCH 0", "HEAD", "DELETE"]);
   expect(localStorage.length).toBe(0);
 });
+
+test("a creation answered 502 (an instance behind the proxy died) is tried again, and the upload goes on", async () => {
+  start();
+  recordPauses();
+  let failed = 0;
+  server.override = (request) => (request.method === "POST" && failed++ < 2 ? { status: 502, text: "Bad Gateway" } : undefined);
+  pick([textFile("a.txt", "abcdefghij")]);
+  submitUpload();
+  await until(done, "the upload to finish after the creation failed twice");
+  expect(server.sent("POST").length).toBe(3);
+  expect(message()).not.toContain("failed");
+});
+
+test("a creation refused with a 4xx is not tried again", async () => {
+  start();
+  server.override = (request) => (request.method === "POST" ? { status: 415, text: "a.txt: File type must be .png" } : undefined);
+  pick([textFile("a.txt", "abcdefghij")]);
+  submitUpload();
+  await until(() => message().includes("File type must be .png"), "the refusal to show");
+  expect(server.sent("POST").length).toBe(1);
+});

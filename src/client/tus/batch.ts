@@ -90,6 +90,17 @@ async function findLeftUploads(job: TusJob, signal: AbortSignal): Promise<TusUpl
   );
 }
 
+/** Tries a creation again, a few times with growing pauses, when the answer is lost or a 5xx (an instance behind a proxy died); anything else is the server's answer. */
+async function createOne(endpoint: string, headers: Record<string, string | number>, signal: AbortSignal): Promise<XMLHttpRequest> {
+  for (let tries = 1; ; tries++) {
+    const response = await tusRequest("POST", endpoint, headers, signal);
+    if ((response.status && response.status < 500) || tries >= CREATE_TRIES) return response;
+    await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** tries));
+  }
+}
+
+const CREATE_TRIES = 4;
+
 /** Creates every upload before any data goes, so the server knows the whole batch. */
 async function createUploads(job: TusJob, uploads: TusUpload[], signal: AbortSignal): Promise<void> {
   const batch = randomId();
@@ -111,7 +122,7 @@ async function createUploads(job: TusJob, uploads: TusUpload[], signal: AbortSig
       [META.signature]: job.signature,
     });
     const headers = { ...job.headers, "Upload-Length": file.size, "Upload-Metadata": metadata };
-    const response = await tusRequest("POST", job.endpoint, headers, signal);
+    const response = await createOne(job.endpoint, headers, signal);
     const url = response.getResponseHeader("Location");
     if (response.status !== 201 || !url) throw new TusFailure(response);
     uploads.push({ file, url, offset: 0 });
