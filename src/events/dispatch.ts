@@ -27,6 +27,10 @@ export async function dispatchEvent(runtime: Runtime, request: Request, session:
     if (echo) return refusedFormAnswer(runtime, request, session, form.get(FIELDS.returnTo), echo);
     return nativeAnswer(runtime, request, session, form.get(FIELDS.returnTo), outcome);
   }
+  // A background handler has only started: its updates reach every tab of the session, this one
+  // included, over the stream. A render of the state as it was would arrive after the first of them
+  // and undo it (the page would flip back to its old state), so the answer carries nothing to swap.
+  if (outcome.done) return new Response(null, { status: 204 });
   return scriptAnswer(runtime, request, session, outcome, echo);
 }
 

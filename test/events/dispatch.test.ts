@@ -182,3 +182,20 @@ describe("a handler that throws", () => {
     expect(String(logged.mock.calls[0]?.[0])).toContain("Probe.incrementThenFail");
   });
 });
+
+describe("a background handler", () => {
+  test("answers htmx with nothing to swap, so a render of the state before its first update cannot undo that update on the page", async () => {
+    const app = newApp();
+    const session = await newSession(app);
+    const response = await postEvent(app, "CounterState.runTask", { session, args: "[]" });
+    expect(response.status).toBe(204);
+    expect(await response.text()).toBe("");
+    // It runs all the same: the state moves on, as the stream shows every tab.
+    let html = "";
+    for (let tries = 0; tries < 50 && !html.includes("Status: running"); tries++) {
+      await Bun.sleep(20);
+      html = await (await app.handle(new Request("http://localhost/counter", { headers: { Cookie: `hs_session=${session}` } }))).text();
+    }
+    expect(html).toContain("Status: running");
+  });
+});
