@@ -161,3 +161,18 @@ export function redact(url: string): string {
     return "an unparsable URL";
   }
 }
+
+// ---------------------------------------------------------------- leases
+
+/**
+ * The scripts of a lease held as `SET key token NX PX lease` (the session
+ * lock and the tus locker both): only the holder, by its random token, may
+ * renew or release it. Run with `EVAL script 1 key token [leaseMs]`.
+ */
+export const LEASE_SCRIPTS = {
+  renew: `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`,
+  release: `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`,
+} as const;
+
+/** How often a waiter asks whether a lease is free: from 2 ms, doubling, to 50 ms at most. */
+export const LEASE_POLL_MS = { first: 2, most: 50 } as const;

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { HttpError } from "../errors";
-import { RedisConnection, RedisUnavailableError, type RedisConnectionOptions, type RedisUrlSource } from "../redis";
+import { LEASE_POLL_MS, LEASE_SCRIPTS, RedisConnection, RedisUnavailableError, type RedisConnectionOptions, type RedisUrlSource } from "../redis";
 import { KeyedLock, type SessionLock } from "./lock";
 
 export interface RedisLockOptions extends RedisConnectionOptions {
@@ -19,11 +19,6 @@ export interface RedisLockOptions extends RedisConnectionOptions {
   waitMs?: number;
 }
 
-// Only the holder (its random token) may renew or release the lock.
-const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
-
-const POLL_MS = { first: 2, most: 50 };
 
 /**
  * A session's lock across instances: `SET key token NX PX lease` in Redis,
@@ -71,7 +66,7 @@ export class RedisLock implements SessionLock {
       } finally {
         clearInterval(renewal);
         // When Redis is away the lease runs out by itself.
-        await this.#redis.send("EVAL", [RELEASE, "1", lockKey, token]).catch(() => {});
+        await this.#redis.send("EVAL", [LEASE_SCRIPTS.release, "1", lockKey, token]).catch(() => {});
       }
     });
   }
@@ -83,7 +78,7 @@ export class RedisLock implements SessionLock {
 
   async #acquire(lockKey: string, token: string): Promise<void> {
     const giveUp = Date.now() + this.#waitMs;
-    let pollMs = POLL_MS.first;
+    let pollMs: number = LEASE_POLL_MS.first;
     for (;;) {
       const taken = await this.#redis.send("SET", [lockKey, token, "NX", "PX", String(this.#leaseMs)]);
       if (taken === "OK") return;
@@ -91,7 +86,7 @@ export class RedisLock implements SessionLock {
         throw new HttpError(503, "This session is busy with another request that has not finished: try again in a moment");
       }
       await Bun.sleep(pollMs * (0.5 + Math.random()));
-      pollMs = Math.min(pollMs * 2, POLL_MS.most);
+      pollMs = Math.min(pollMs * 2, LEASE_POLL_MS.most);
     }
   }
 
@@ -100,7 +95,7 @@ export class RedisLock implements SessionLock {
     const giveUp = Date.now() + this.#leaseMs;
     while (!this.#closed && Date.now() < giveUp) {
       try {
-        return void (await this.#redis.send("EVAL", [RELEASE, "1", lockKey, token]));
+        return void (await this.#redis.send("EVAL", [LEASE_SCRIPTS.release, "1", lockKey, token]));
       } catch (error) {
         if (!(error instanceof RedisUnavailableError)) return;
         await new Promise((resolve) => setTimeout(resolve, 100).unref());
@@ -109,7 +104,7 @@ export class RedisLock implements SessionLock {
   }
 
   async #renew(lockKey: string, token: string): Promise<void> {
-    const renewed = await this.#redis.send("EVAL", [RENEW, "1", lockKey, token, String(this.#leaseMs)]).catch(() => 0);
+    const renewed = await this.#redis.send("EVAL", [LEASE_SCRIPTS.renew, "1", lockKey, token, String(this.#leaseMs)]).catch(() => 0);
     if (renewed !== 1) console.error(`hyperstate: lost the Redis lock ${lockKey} while its work still ran (Redis away, or the lease of ${this.#leaseMs} ms ran out)`);
   }
 }

@@ -5,7 +5,7 @@
 
 import { randomBytes } from "node:crypto";
 import { HttpError } from "../../errors";
-import { RedisConnection, type RedisUrlSource } from "../../redis";
+import { LEASE_POLL_MS, LEASE_SCRIPTS, RedisConnection, type RedisUrlSource } from "../../redis";
 import type { TusLease, TusLocker } from "./stores";
 
 export interface RedisLockerOptions {
@@ -24,11 +24,6 @@ export interface RedisLockerOptions {
   waitMs?: number;
 }
 
-// Only the holder (its random token) may renew or release the lease.
-const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
-
-const POLL_MS = { first: 2, most: 50 };
 
 /** What travels to the holder: which upload, and the asker's reason as an HTTP answer. */
 interface ReleaseRequest {
@@ -90,7 +85,7 @@ export class RedisLocker implements TusLocker {
         this.#held.delete(id);
         try {
           // When Redis is away the lease runs out by itself.
-          await this.#commands.send("EVAL", [RELEASE, "1", this.#leaseKey(id), token]).catch(() => {});
+          await this.#commands.send("EVAL", [LEASE_SCRIPTS.release, "1", this.#leaseKey(id), token]).catch(() => {});
         } finally {
           resolve();
         }
@@ -110,11 +105,11 @@ export class RedisLocker implements TusLocker {
     await this.#commands.send("PUBLISH", [this.#channel, JSON.stringify(request)]);
     // The holder lets go once its write stopped; a dead holder's lease runs out.
     const giveUp = Date.now() + this.#waitMs;
-    let pollMs = POLL_MS.first;
+    let pollMs: number = LEASE_POLL_MS.first;
     while ((await this.#commands.send("EXISTS", [key])) !== 0) {
       if (Date.now() > giveUp) throw new HttpError(503, "Another request is still writing to this upload and did not stop: try again in a moment");
       await Bun.sleep(pollMs);
-      pollMs = Math.min(pollMs * 2, POLL_MS.most);
+      pollMs = Math.min(pollMs * 2, LEASE_POLL_MS.most);
     }
   }
 
@@ -139,7 +134,7 @@ export class RedisLocker implements TusLocker {
   }
 
   async #renew(id: string, held: Held): Promise<void> {
-    const renewed = await this.#commands.send("EVAL", [RENEW, "1", this.#leaseKey(id), held.token, String(this.#leaseMs)]).catch(() => 0);
+    const renewed = await this.#commands.send("EVAL", [LEASE_SCRIPTS.renew, "1", this.#leaseKey(id), held.token, String(this.#leaseMs)]).catch(() => 0);
     // Someone else may hold it by now: this writer must stop before it writes over theirs.
     if (renewed !== 1 && this.#held.get(id) === held) {
       held.controller.abort(new HttpError(503, "This upload's lease was lost (Redis away, or it ran out): HEAD the upload and resume"));
