@@ -58,8 +58,8 @@ export interface HyperstateOptions extends Omit<RuntimeOptions, "notFound"> {
 export function hyperstate(options: HyperstateOptions) {
   warnAboutJsxSettings();
   const uploadOptions = uploadDefaults(options.upload);
-  const { resumableAbove, chunkSize } = uploadOptions;
-  const runtime = new Runtime({ ...options, notFound: options.notFound || undefined, zoneDefaults: { resumableAbove, chunkSize } });
+  const { resumableAbove, chunkSize, checksum } = uploadOptions;
+  const runtime = new Runtime({ ...options, notFound: options.notFound || undefined, zoneDefaults: { resumableAbove, chunkSize, checksum: checksum || undefined } });
   const uploads = uploadEndpoints(runtime, uploadOptions, options.redisUrl);
 
   // Each route runs through one edge: session cookie in, the cross-site check

@@ -115,8 +115,10 @@ export interface UploadConfig {
   directory?: boolean;
   /** Files at least this big travel over tus, resumable (set by the server). */
   resumableAbove?: number;
-  /** Bytes per tus PATCH (set by the server). */
+  /** The most bytes per tus PATCH (set by the server); unset: a file in one PATCH. */
   chunkSize?: number;
+  /** Each tus PATCH carries the SHA-256 of its bytes (set by the server). */
+  checksum?: boolean;
 }
 
 export const REJECTION_CODES = {

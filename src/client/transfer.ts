@@ -53,7 +53,7 @@ export class Transfers {
     const zone = uploadZone(id);
     const config = zone ? readJson<UploadConfig>(zone, ATTRS.upload) : undefined;
     const resumable = wantsTus(id, target, files, config);
-    if (resumable) this.#sendOverTus(id, target, form, files, config?.chunkSize);
+    if (resumable) this.#sendOverTus(id, target, form, files, config);
     else this.#sendMultipart(id, target, form, files);
     this.#note(id, target, resumable);
   }
@@ -94,7 +94,7 @@ export class Transfers {
   }
 
   /** Resumable: the server renders when the batch is complete and pushes the page over its stream. */
-  #sendOverTus(id: string, target: URL, form: HTMLFormElement | null, files: readonly File[], chunkSize?: number): void {
+  #sendOverTus(id: string, target: URL, form: HTMLFormElement | null, files: readonly File[], zone?: UploadConfig): void {
     const controller = new AbortController();
     const param = (name: string) => target.searchParams.get(name);
     const config = form?.querySelector<HTMLInputElement>(`input[name="${FIELDS.config}"]`);
@@ -108,7 +108,8 @@ export class Transfers {
       progress: param(UPLOAD_PARAMS.progress),
       signature: param(UPLOAD_PARAMS.signature),
       config: config?.value ?? null,
-      chunkSize,
+      chunkSize: zone?.chunkSize,
+      checksum: zone?.checksum,
       hashWorker: `${ROUTES.client}/${ASSETS.hashWorker}`,
       headers: scriptHeaders(),
     };

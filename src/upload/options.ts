@@ -19,8 +19,21 @@ export interface UploadOptions {
   progressIntervalMs?: number;
   /** Files at least this big go over tus, so a dropped connection resumes. @default 64 MiB */
   resumableAbove?: number;
-  /** Bytes per tus PATCH from the browser. @default 8 MiB */
+  /**
+   * The most bytes per tus PATCH from the browser. Unset, a file goes in one
+   * PATCH, the fastest path; after a PATCH breaks off, or something on the
+   * way refuses it as too large (413), the rest goes in 8 MiB chunks. Set it
+   * when a proxy limits request bodies (Cloudflare: 100 MB). @default unset
+   */
   chunkSize?: number;
+  /**
+   * Each tus PATCH from the browser carries the SHA-256 of its bytes, computed
+   * in a worker, and the server discards one that does not match (460). The
+   * browser then reads every byte once more: about twice the CPU, and on a
+   * fast link a slower upload (BENCHMARKS.md). Chunks default to 8 MiB.
+   * @default false
+   */
+  checksum?: boolean;
   /** How long an unfinished resumable upload is kept. @default 24 hours */
   resumableExpiryMs?: number;
   /**
@@ -34,19 +47,22 @@ export interface UploadOptions {
 export interface UploadContext {
   runtime: Runtime;
   inflight: InflightUploads;
-  options: Required<UploadOptions>;
+  options: UploadSettings;
   /** The app's Redis (hyperstate({ redisUrl })): tus upload info and leases live there too. @default env REDIS_URL */
   redisUrl?: string;
 }
 
-export function uploadDefaults(options: UploadOptions = {}): Required<UploadOptions> {
+export type UploadSettings = Required<Omit<UploadOptions, "chunkSize">> & Pick<UploadOptions, "chunkSize">;
+
+export function uploadDefaults(options: UploadOptions = {}): UploadSettings {
   return {
     maxFileSize: options.maxFileSize ?? 2 * 1024 ** 3,
     maxRequestSize: options.maxRequestSize ?? 4 * 1024 ** 3,
     tempDir: options.tempDir ?? join(getDataDir(), "uploads"),
     progressIntervalMs: options.progressIntervalMs ?? 100,
     resumableAbove: options.resumableAbove ?? 64 * 1024 ** 2,
-    chunkSize: options.chunkSize ?? 8 * 1024 ** 2,
+    chunkSize: options.chunkSize,
+    checksum: options.checksum ?? false,
     resumableExpiryMs: options.resumableExpiryMs ?? 24 * 60 * 60 * 1000,
     storage: chooseUploadStorage(options.storage),
   };

@@ -5,13 +5,13 @@ import { HEADERS, UPLOAD_PARAMS } from "../protocol";
 import type { Runtime, Session } from "../runtime";
 import { InflightUploads } from "./intake/inflight";
 import { receiveUpload } from "./multipart/receive";
-import type { UploadContext, UploadOptions } from "./options";
+import type { UploadContext, UploadSettings } from "./options";
 import { ResumableUploads } from "./tus/resumable";
 import { serveStoredFile } from "./serve/serve";
 import { withUploadStorage } from "./storage/storage";
 
 /** The upload endpoints, as plain functions of a Request; app.ts mounts them. */
-export function uploadEndpoints(runtime: Runtime, options: Required<UploadOptions>, redisUrl?: string) {
+export function uploadEndpoints(runtime: Runtime, options: UploadSettings, redisUrl?: string) {
   const context: UploadContext = { runtime, inflight: new InflightUploads(), options, redisUrl };
   const resumable = new ResumableUploads(context);
   const cancel = (sessionId: string, uploadId: string) => {

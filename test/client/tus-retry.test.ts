@@ -77,8 +77,44 @@ test("after a network error it asks the server's offset and goes on from there, 
   expect(message()).toBe("");
 });
 
+const MiB = 1024 ** 2;
+/** The bytes of each PATCH, in MiB, as "offset+size". */
+const patchSizes = () => server.sent("PATCH").map((patch) => `${Number(patch.headers["Upload-Offset"]) / MiB}+${patch.sentBytes!.length / MiB}`);
+
+test("a file sent whole whose PATCH broke off goes on from the server's offset in 8 MiB chunks", async () => {
+  // Unset chunkSize: the whole file in one PATCH, until it breaks off.
+  start({ chunkSize: undefined, maxSize: 64 * MiB });
+  recordPauses();
+  server.override = (request) => {
+    if (request.method !== "PATCH" || request.headers["Upload-Offset"] !== "0" || request.sentBytes!.length !== 20 * MiB) return undefined;
+    // The server kept the first 2 MiB before the connection broke.
+    server.uploads.get("u1")!.bytes = request.sentBytes!.slice(0, 2 * MiB);
+    return "drop";
+  };
+  pick([fileOf("big.bin", 20 * MiB)]);
+  submitUpload();
+  await until(done, "the upload");
+
+  expect(dialogue()).toEqual(["PATCH 0", "HEAD", "PATCH 2097152", "PATCH 10485760", "PATCH 18874368"]);
+  expect(patchSizes()).toEqual(["0+20", "2+8", "10+8", "18+2"]);
+  expect(server.text("/_tus/u1")).toBe("x".repeat(20 * MiB));
+});
+
+test("a PATCH refused as too large by something on the way (413) goes again in 8 MiB chunks", async () => {
+  start({ chunkSize: undefined, maxSize: 64 * MiB });
+  // A proxy in front that takes bodies up to 10 MiB.
+  server.override = (request) => (request.method === "PATCH" && request.sentBytes!.length > 10 * MiB ? { status: 413, text: "Request Entity Too Large" } : undefined);
+  pick([fileOf("big.bin", 12 * MiB)]);
+  submitUpload();
+  await until(done, "the upload");
+
+  expect(dialogue()).toEqual(["PATCH 0", "HEAD", "PATCH 0", "PATCH 8388608"]);
+  expect(patchSizes()).toEqual(["0+12", "0+8", "8+4"]);
+  expect(message()).toBe("");
+});
+
 test("a checksum mismatch (460) sends the same chunk again", async () => {
-  start();
+  start({ checksum: true });
   recordPauses();
   let refused = false;
   server.override = (request) => {

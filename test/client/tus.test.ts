@@ -89,8 +89,8 @@ test("two clicks make two batches", async () => {
   expect(first!.batch).not.toBe(second!.batch!);
 });
 
-test("sends a file in chunks of chunkSize, each with its offset and the SHA-256 of its bytes", async () => {
-  start({ chunkSize: 4 });
+test("with the checksum option, sends a file in chunks of chunkSize, each with its offset and the SHA-256 of its bytes", async () => {
+  start({ chunkSize: 4, checksum: true });
   pick([textFile("digits.txt", "0123456789")]);
   submitUpload();
   await until(() => server.sent("PATCH").length === 3 && server.complete(), "the upload");
@@ -105,6 +105,33 @@ test("sends a file in chunks of chunkSize, each with its offset and the SHA-256 
   ]);
   expect(patches[0]!.headers).toMatchObject({ "Content-Type": "application/offset+octet-stream", "Tus-Resumable": "1.0.0" });
   expect(server.text(server.sent("POST")[0]!.responseHeaders.location!)).toBe("0123456789");
+});
+
+test("without chunkSize, a file goes in one PATCH whose body is the picked File itself, with no checksum", async () => {
+  start();
+  const file = textFile("digits.txt", "0123456789");
+  pick([file]);
+  submitUpload();
+  await until(() => server.complete() && server.sent("PATCH").length === 1, "the upload");
+
+  const [patch] = server.sent("PATCH");
+  // The File, not a slice of it: Chromium streams a File from disk in its network process.
+  expect(patch!.body).toBe(file);
+  expect(patch!.headers["Upload-Offset"]).toBe("0");
+  expect(patch!.headers).not.toHaveProperty("Upload-Checksum");
+  expect(server.text(server.sent("POST")[0]!.responseHeaders.location!)).toBe("0123456789");
+});
+
+test("with the checksum option and no chunkSize, PATCHes are 8 MiB, each with its SHA-256", async () => {
+  start({ checksum: true, maxSize: 64 * 1024 ** 2 });
+  const size = 8 * 1024 ** 2 + 3;
+  pick([fileOf("big.bin", size)]);
+  submitUpload();
+  await until(() => server.complete() && server.sent("PATCH").length === 2, "the upload");
+
+  const patches = server.sent("PATCH");
+  expect(patches.map((patch) => patch.sentBytes!.length)).toEqual([8 * 1024 ** 2, 3]);
+  expect(patches[1]!.headers["Upload-Checksum"]).toBe(`sha256 ${sha256("xxx")}`);
 });
 
 test("sends each chunk as a slice of the picked file, which the browser streams from disk, not as a copy in memory", async () => {

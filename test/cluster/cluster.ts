@@ -53,6 +53,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       S3_ACCESS_KEY_ID: s3.options.accessKeyId,
       S3_SECRET_ACCESS_KEY: s3.options.secretAccessKey,
       S3_REGION: s3.options.region,
+      // 8 MiB PATCHes, so one upload's bytes reach every instance (views/server.ts).
+      DEMO_CHUNK_MIB: "8",
     };
     const count = options.instances ?? 3;
     const uploadDirs = Array.from({ length: count }, (_, index) => path.join(root, `instance-${index}`, "uploaded"));

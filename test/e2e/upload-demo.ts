@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { deflateSync } from "node:zlib";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { UploadOptions } from "../../src";
 import { demo } from "../../views/app";
 import { launchBrowser } from "./browser";
 
@@ -27,8 +28,15 @@ export interface Demo {
   stop(): Promise<void>;
 }
 
+export interface DemoOptions {
+  /** The demo's upload options, beside its tempDir. */
+  upload?: Omit<UploadOptions, "tempDir">;
+  /** Sees every request before the demo does. */
+  onRequest?: (request: Request) => void;
+}
+
 /** Starts the demo and Chromium; call `stop` in afterAll. */
-export async function startDemo(): Promise<Demo> {
+export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const root = mkdtempSync(path.join(os.tmpdir(), "hs-upload-e2e-"));
   const uploadDir = path.join(root, "uploaded");
   const tempDir = path.join(root, "temp");
@@ -38,7 +46,8 @@ export async function startDemo(): Promise<Demo> {
   process.env.UPLOADED_FILES_DIR = uploadDir;
   // Bun refuses bodies over 128 MiB unless told otherwise.
   const app = new Elysia({ serve: { maxRequestBodySize: 2 ** 32 } })
-    .use(demo({ upload: { tempDir } }))
+    .onRequest(({ request }) => options.onRequest?.(request))
+    .use(demo({ upload: { ...options.upload, tempDir } }))
     .listen({ port: 0, hostname: "127.0.0.1" });
   const browser = await launchBrowser();
   return {

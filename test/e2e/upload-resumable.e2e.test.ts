@@ -1,6 +1,6 @@
 // Resumable uploads in Chromium against the demo run as its own process
 // (test/e2e/resumable-server.ts: files of 1 MiB and more over tus, 4 MiB a
-// PATCH): the network taken away mid-upload, a cancel mid-upload, and the
+// PATCH with its SHA-256): the network taken away mid-upload, a cancel mid-upload, and the
 // server killed with SIGKILL mid-upload and started again.
 
 import { afterAll, beforeAll, expect, test } from "bun:test";

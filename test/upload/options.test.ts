@@ -27,7 +27,12 @@ test("an app's own tempDir wins", () => {
 
 test("every limit has a finite default", () => {
   const defaults = uploadDefaults();
-  for (const key of ["maxFileSize", "maxRequestSize", "progressIntervalMs", "resumableAbove", "chunkSize", "resumableExpiryMs"] as const) {
+  for (const key of ["maxFileSize", "maxRequestSize", "progressIntervalMs", "resumableAbove", "resumableExpiryMs"] as const) {
     expect(Number.isFinite(defaults[key])).toBe(true);
   }
+});
+
+test("by default a browser sends a tus file in one PATCH, without a checksum", () => {
+  expect(uploadDefaults()).toMatchObject({ chunkSize: undefined, checksum: false });
+  expect(uploadDefaults({ chunkSize: 16 * 1024 ** 2, checksum: true })).toMatchObject({ chunkSize: 16 * 1024 ** 2, checksum: true });
 });

@@ -30,7 +30,10 @@ export interface TusJob {
   signature: string | null;
   /** The form's signed limits. */
   config: string | null;
+  /** The most bytes per PATCH (the app's chunkSize); unset: each file in one PATCH. */
   chunkSize?: number;
+  /** Each PATCH carries the SHA-256 of its bytes (the app's `checksum` option). */
+  checksum?: boolean;
   /** The checksum worker's script: ROUTES.client + "/hash-worker.js". */
   hashWorker?: string;
   /** Sent with every request: HX-Request and HS-Tab. */
@@ -38,7 +41,6 @@ export interface TusJob {
 }
 
 const PARALLEL_FILES = 3;
-const DEFAULT_CHUNK_SIZE = 8 * 1024 * 1024;
 
 /** Resolves when every byte is on the server; rejects with a TusFailure, or the abort reason when `signal` cancels it. */
 export async function uploadOverTus(job: TusJob, signal: AbortSignal): Promise<void> {
@@ -49,14 +51,14 @@ export async function uploadOverTus(job: TusJob, signal: AbortSignal): Promise<v
   const onCancel = () => stop.abort(signal.reason);
   signal.addEventListener("abort", onCancel);
   const uploads: TusUpload[] = [];
-  const hasher = startHasher(job.hashWorker);
+  const hasher = job.checksum ? startHasher(job.hashWorker) : undefined;
   try {
     uploads.push(...((await findLeftUploads(job, stop.signal)) ?? []));
     if (uploads.length === 0) await createUploads(job, uploads, stop.signal);
     const queue = [...uploads];
     const worker = async () => {
       for (let upload; (upload = queue.shift()); ) {
-        await sendFile(upload, job.chunkSize || DEFAULT_CHUNK_SIZE, job.headers, stop.signal, hasher.checksum);
+        await sendFile(upload, { chunkSize: job.chunkSize, checksum: hasher?.checksum }, job.headers, stop.signal);
       }
     };
     await Promise.all(Array.from({ length: PARALLEL_FILES }, worker));
@@ -67,7 +69,7 @@ export async function uploadOverTus(job: TusJob, signal: AbortSignal): Promise<v
     if (signal.aborted || !(error instanceof TusFailure && error.resumable)) discard(job, uploads);
     throw error;
   } finally {
-    hasher.close();
+    hasher?.close();
     signal.removeEventListener("abort", onCancel);
   }
 }

@@ -6,7 +6,7 @@ import type { Runtime, Session } from "../../runtime";
 import { admitUpload } from "../intake/admission";
 import { deliverFiles, progressFor, startChunkHandler } from "../intake/delivery";
 import { UploadFile } from "../intake/upload-file";
-import type { UploadContext, UploadOptions } from "../options";
+import type { UploadContext, UploadSettings } from "../options";
 import { sanitizeFileName, sanitizeRelativePath } from "../storage/paths";
 import { fileSource } from "../storage/source";
 import { readUploadAction, type UploadAction } from "../zone/action";
@@ -81,7 +81,7 @@ export async function receiveUpload(context: UploadContext, request: Request, se
 }
 
 /** 413 from the Content-Length alone, before a byte of the body is read. */
-function refuseOversizedBody(length: number, config: UploadConfig | undefined, options: Required<UploadOptions>): void {
+function refuseOversizedBody(length: number, config: UploadConfig | undefined, options: UploadSettings): void {
   if (!Number.isFinite(length)) return;
   if (length > options.maxRequestSize) {
     throw REFUSE.requestTooLarge(options.maxRequestSize);
