@@ -101,6 +101,7 @@ export class Transfers {
     const job = {
       id,
       files,
+      paths: files.map(relativePathOf),
       endpoint: ROUTES.tus,
       keys: TUS_METADATA,
       handler: param(UPLOAD_PARAMS.handler),

@@ -12,12 +12,13 @@ import { startHasher } from "./checksum";
 import { type TusUpload, sendFile } from "./file-upload";
 import { encodeMetadata, offsetOf, randomId, tusRequest, TusFailure } from "./http";
 import { forgetEntry, loadEntry, saveEntry } from "./resume-store";
-import { relativePathOf } from "../folders";
 
 export interface TusJob {
   /** The upload zone. */
   id: string;
   files: readonly File[];
+  /** Each file's path in its folder, or its name (relativePathOf): this chunk imports nothing of the page's. */
+  paths: readonly string[];
   /** Where uploads are created: ROUTES.tus. */
   endpoint: string;
   /** The Upload-Metadata keys: TUS_METADATA. */
@@ -42,6 +43,8 @@ export interface TusJob {
 
 const PARALLEL_FILES = 3;
 
+const pathOf = (job: TusJob, file: File) => job.paths[job.files.indexOf(file)] ?? file.name;
+
 /** Resolves when every byte is on the server; rejects with a TusFailure, or the abort reason when `signal` cancels it. */
 export async function uploadOverTus(job: TusJob, signal: AbortSignal): Promise<void> {
   // Cancelled while this chunk loaded.
@@ -62,7 +65,7 @@ export async function uploadOverTus(job: TusJob, signal: AbortSignal): Promise<v
       }
     };
     await Promise.all(Array.from({ length: PARALLEL_FILES }, worker));
-    for (const file of job.files) forgetEntry(job.id, file);
+    for (const file of job.files) forgetEntry(job.id, file, pathOf(job, file));
   } catch (error) {
     stop.abort();
     // A lost connection keeps the uploads for the next click, or a reload.
@@ -76,7 +79,7 @@ export async function uploadOverTus(job: TusJob, signal: AbortSignal): Promise<v
 
 /** The uploads a reload left behind, if every file has one, all of one batch of this many files, and the server still knows them. */
 async function findLeftUploads(job: TusJob, signal: AbortSignal): Promise<TusUpload[] | undefined> {
-  const entries = job.files.map((file) => loadEntry(job.id, file));
+  const entries = job.files.map((file) => loadEntry(job.id, file, pathOf(job, file)));
   const batch = entries[0]?.batch;
   if (entries.every((entry) => entry && entry.batch === batch && entry.batchSize === job.files.length)) {
     const heads = await Promise.all(entries.map((entry) => tusRequest("HEAD", entry!.url, job.headers, signal)));
@@ -109,11 +112,12 @@ async function createUploads(job: TusJob, uploads: TusUpload[], signal: AbortSig
   const batchSize = job.files.length;
   const META = job.keys;
   for (const file of job.files) {
+    const path = pathOf(job, file);
     const metadata = encodeMetadata({
       [META.filename]: file.name,
       [META.filetype]: file.type,
       // Only for a file of a folder: a lone file's path is its name.
-      [META.relativePath]: relativePathOf(file) === file.name ? undefined : relativePathOf(file),
+      [META.relativePath]: path === file.name ? undefined : path,
       [META.handler]: job.handler,
       [META.upload]: job.id,
       [META.config]: job.config,
@@ -128,14 +132,14 @@ async function createUploads(job: TusJob, uploads: TusUpload[], signal: AbortSig
     const url = response.getResponseHeader("Location");
     if (response.status !== 201 || !url) throw new TusFailure(response);
     uploads.push({ file, url, offset: 0 });
-    saveEntry(job.id, file, { url, batch, batchSize });
+    saveEntry(job.id, file, path, { url, batch, batchSize });
   }
 }
 
 /** Termination: DELETE each upload, best effort, and forget it here. */
 function discard(job: TusJob, uploads: TusUpload[]): void {
   for (const { file, url } of uploads) {
-    forgetEntry(job.id, file);
+    forgetEntry(job.id, file, pathOf(job, file));
     tusRequest("DELETE", url, job.headers).catch(() => {});
   }
 }

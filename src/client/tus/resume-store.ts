@@ -2,32 +2,31 @@
 // Storage can be full, disabled or throw in private modes: then resuming is
 // simply not offered.
 
-import { relativePathOf } from "../folders";
-
 export interface ResumeEntry {
   url: string;
   batch: string;
   batchSize: number;
 }
 
-const key = (id: string, file: File) => `hs-tus:${id}:${relativePathOf(file)}:${file.size}:${file.lastModified}`;
+/** `path`: the file's path in its folder, or its name (relativePathOf on the page). */
+const key = (id: string, file: File, path: string) => `hs-tus:${id}:${path}:${file.size}:${file.lastModified}`;
 
-export function loadEntry(id: string, file: File): ResumeEntry | undefined {
+export function loadEntry(id: string, file: File, path: string): ResumeEntry | undefined {
   try {
-    return JSON.parse(localStorage.getItem(key(id, file))!) ?? undefined;
+    return JSON.parse(localStorage.getItem(key(id, file, path))!) ?? undefined;
   } catch {
     return undefined;
   }
 }
 
-export function saveEntry(id: string, file: File, entry: ResumeEntry): void {
+export function saveEntry(id: string, file: File, path: string, entry: ResumeEntry): void {
   try {
-    localStorage.setItem(key(id, file), JSON.stringify(entry));
+    localStorage.setItem(key(id, file, path), JSON.stringify(entry));
   } catch {}
 }
 
-export function forgetEntry(id: string, file: File): void {
+export function forgetEntry(id: string, file: File, path: string): void {
   try {
-    localStorage.removeItem(key(id, file));
+    localStorage.removeItem(key(id, file, path));
   } catch {}
 }
