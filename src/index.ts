@@ -20,7 +20,7 @@ export type { FieldValue } from "./events/fields";
 export { fieldErrors, type FieldErrors } from "./state/field-errors";
 export type { StyleProps } from "./render/style";
 export type { ClientAction, FileRejection, InterruptedUpload, RejectionCode, UploadProgress } from "./protocol";
-export { Upload, SelectedFiles, type UploadProps, type SelectedFilesProps } from "./upload/zone/component";
+export { Upload, SelectedFiles, UploadErrors, type UploadProps, type SelectedFilesProps, type UploadErrorsProps } from "./upload/zone/component";
 export { uploadFiles, uploadFilesChunk, type UploadFilesOptions } from "./upload/zone/refs";
 export { UploadChunkIterator, UploadCancelledError, type UploadChunk } from "./upload/intake/chunks";
 export { UploadFile } from "./upload/intake/upload-file";

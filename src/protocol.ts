@@ -85,6 +85,8 @@ export const ATTRS = {
   dragActive: "data-hs-drag-active",
   /** On an upload's message area: where refusals are shown without a handler. */
   uploadMessage: "data-hs-upload-message",
+  /** On a message area the author placed (UploadErrors): the zone's messages go there, not after the zone. */
+  uploadErrors: "data-hs-upload-errors",
   /** On an upload form: the upload id. */
   uploadForm: "data-hs-upload-form",
   /** On an input: milliseconds to wait after the last keystroke before its event is sent. */

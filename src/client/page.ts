@@ -35,9 +35,11 @@ export function elementsWith(name: string, value: string): Element[] {
   return [...document.querySelectorAll(`[${name}]`)].filter((element) => element.getAttribute(name) === value);
 }
 
-/** Writes lines into an upload's message areas; no lines clears them. */
+/** Writes lines into an upload's message areas (those the author placed, when there are any); no lines clears them. */
 export function showMessage(uploadId: string, ...lines: string[]): void {
-  for (const area of elementsWith(ATTRS.uploadMessage, uploadId)) {
+  const areas = elementsWith(ATTRS.uploadMessage, uploadId);
+  const placed = areas.filter((area) => area.hasAttribute(ATTRS.uploadErrors));
+  for (const area of placed.length ? placed : areas) {
     area.replaceChildren(
       ...lines.map((line) => {
         const paragraph = document.createElement("p");

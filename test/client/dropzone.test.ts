@@ -195,3 +195,12 @@ test("a disabled zone takes no pasted files", () => {
   paste([fileOf("shot.png", 10, "image/png")]);
   expect(listedNames()).toEqual([]);
 });
+
+test("with an UploadErrors area placed on the page, the zone's messages show there and not after the zone", () => {
+  start({ maxSize: 5 });
+  document.body.insertAdjacentHTML("beforeend", '<aside><div data-hs-upload-message="upload1" data-hs-upload-errors role="alert"></div></aside>');
+  drop([fileOf("big.png", 10, "image/png")]);
+  const [after, placed] = [...document.querySelectorAll('[data-hs-upload-message="upload1"]')];
+  expect(placed!.textContent).toContain("big.png");
+  expect(after!.textContent).toBe("");
+});

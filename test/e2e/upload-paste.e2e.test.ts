@@ -68,8 +68,13 @@ describe("pasting files", () => {
       withContext(demo, async (context) => {
         const page = await openPage(demo, context, "/unstyled");
         await paste(page, [{ name: "notes.txt", type: "text/plain", bytes: [...new TextEncoder().encode("hello")] }], "#my_upload");
-        await page.locator("[data-hs-upload-message=my_upload]", { hasText: "notes.txt" }).waitFor();
-        expect(await page.locator("[data-hs-upload-message=my_upload]").textContent()).toContain("notes.txt: ");
+        // The page placed an UploadErrors area under the selected files: the reason shows there, not after the zone.
+        const placed = page.locator("[data-hs-upload-message=my_upload][data-hs-upload-errors]");
+        await placed.filter({ hasText: "notes.txt" }).waitFor();
+        expect(await placed.textContent()).toContain("notes.txt: ");
+        expect(await page.locator("[data-hs-upload-message=my_upload]:not([data-hs-upload-errors])").textContent()).toBe("");
+        const [zone, area] = await Promise.all([page.locator("#my_upload").boundingBox(), placed.boundingBox()]);
+        expect(area!.y).toBeGreaterThanOrEqual(zone!.y + zone!.height);
         expect(await page.locator("#saved li").count()).toBe(0);
       }),
     TIMEOUT,

@@ -1,7 +1,7 @@
-import { Box, events, HStack, Icon, SelectedFiles, State, Text, Upload, UploadFile, uploadFiles, VStack, type PageContext } from "hyperstate";
+import { Box, events, HStack, Icon, SelectedFiles, State, Text, Upload, UploadErrors, UploadFile, uploadFiles, VStack, type PageContext } from "hyperstate";
 import { saveToUploadDir } from "./save";
 
-/** Reflex's unstyled example: Upload.Root with the cloud icon, styled by hand. */
+/** Reflex's unstyled example: Upload.Root with the cloud icon, styled by hand, and its messages placed under the list. */
 export class UnstyledUpload extends State {
   static on = events(this);
   saved: string[] = [];
@@ -49,6 +49,8 @@ export function UnstyledPage({ use }: PageContext) {
         </Box>
       </Upload.Root>
       <SelectedFiles id="my_upload" />
+      {/* The zone's messages (a refused file) show here, under the list. */}
+      <UploadErrors id="my_upload" />
       <ul id="saved">
         {state.saved.map((name) => (
           <li safe>{name}</li>

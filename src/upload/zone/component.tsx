@@ -148,3 +148,27 @@ export function SelectedFiles(props: SelectedFilesProps): JSX.Element {
     [ATTRS.thumbnails]: thumbnails ? "" : undefined,
   });
 }
+
+export interface UploadErrorsProps extends StyleProps {
+  /** The upload zone whose messages (refused files, failed uploads) show here. */
+  id: string;
+  class?: string;
+}
+
+/**
+ * Where zone `id`'s messages show, placed anywhere on the page; without one
+ * they show right after the zone, outside the author's own markup. The
+ * client script fills it; morphs leave it alone.
+ */
+export function UploadErrors(props: UploadErrorsProps): JSX.Element {
+  const { id, class: className, ...rest } = withoutStyleProps(props);
+  return Html.createElement("div", {
+    ...rest,
+    class: ["hs-upload-message", className].filter(Boolean).join(" "),
+    style: styleString(props),
+    role: "alert",
+    "aria-live": "polite",
+    [ATTRS.uploadMessage]: id,
+    [ATTRS.uploadErrors]: "",
+  });
+}
