@@ -29,7 +29,8 @@ function recordUploads(page: Page): string[] {
   return urls;
 }
 
-const messageOf = (page: Page, uploadId: string) => page.locator(`[data-hs-upload-message="${uploadId}"]`);
+/** The zone's message area that shows a message: after the zone, or the UploadErrors the page placed (/unstyled). */
+const messageOf = (page: Page, uploadId: string) => page.locator(`[data-hs-upload-message="${uploadId}"]:has(p)`);
 
 describe("refused in the browser", () => {
   test(
