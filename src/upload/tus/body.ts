@@ -65,6 +65,8 @@ export interface ReceiveOptions {
   /** Aborted (with a TusError reason) when a DELETE or shutdown wants the upload: reading and waiting stop. */
   signal: AbortSignal;
   onProgress?: (info: TusUploadInfo) => void;
+  /** With a checksum: the offset the upload reaches if this PATCH verifies, as its bytes arrive. */
+  onArrived?: (offset: number) => void;
   /** The upload's first bytes are checked before any of them count (see HeadGate). */
   head?: HeadGate;
 }
@@ -95,7 +97,7 @@ export interface HeadGate {
  * the whole body verified.
  */
 export async function receiveBody(body: ReadableStream<Uint8Array> | null, options: ReceiveOptions): Promise<void> {
-  const { info, target, checksum, signal, onProgress } = options;
+  const { info, target, checksum, signal, onProgress, onArrived } = options;
   const verifier = checksum && new ChecksumVerifier(checksum);
   const reader = body?.getReader();
   const stopReading = () => void reader?.cancel().catch(() => {});
@@ -108,7 +110,8 @@ export async function receiveBody(body: ReadableStream<Uint8Array> | null, optio
   let held: Uint8Array[] | undefined = gate ? [] : undefined;
   const count = (bytes: number) => {
     received += bytes;
-    if (!verifier) {
+    if (verifier) onArrived?.(start + received);
+    else {
       info.offset = start + received;
       onProgress?.(info);
     }

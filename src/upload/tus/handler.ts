@@ -33,8 +33,12 @@ export interface TusHooks {
   authorize?(request: Request, info: TusUploadInfo): void | Promise<void>;
   /** A different sink for this upload; undefined = the data store. Must be the same for every PATCH of the upload. */
   sinkFor?(info: TusUploadInfo): TusSink | undefined;
-  /** As bytes are stored (after each chunk; after the whole PATCH when it carried a checksum). Keep it cheap. */
-  onProgress?(info: TusUploadInfo): void;
+  /**
+   * As bytes arrive, after each chunk: `arrived` is the offset they bring the upload to. Without a
+   * checksum they are stored and counted (`info.offset` equals it); with one, `info.offset` moves
+   * only once the whole PATCH verified, and a discarded PATCH takes `arrived` back. Keep it cheap.
+   */
+  onProgress?(info: TusUploadInfo, arrived: number): void;
   /** Right after creation stored the upload's info: its id is known from here on. */
   onCreated?(info: TusUploadInfo): void;
   /** Once, after the request that reached `length` was stored; the response waits, and a throw answers with its status/message. */
@@ -245,9 +249,10 @@ export function createTusHandler(options: TusOptions): TusHandler {
       const before = info.offset;
       const checkpoint = offsetCheckpointer(store);
       const onProgress = (current: TusUploadInfo) => {
-        hooks.onProgress?.(current);
+        hooks.onProgress?.(current, current.offset);
         checkpoint.save(current);
       };
+      const onArrived = (offset: number) => hooks.onProgress?.(info, offset);
       const head: HeadGate | undefined = !inspect || headLength === 0 ? undefined : {
         length: headLength,
         prefix,
@@ -264,7 +269,7 @@ export function createTusHandler(options: TusOptions): TusHandler {
         },
       };
       try {
-        await receiveBody(request.body, { info, target, checksum, signal: lease.signal, onProgress, head });
+        await receiveBody(request.body, { info, target, checksum, signal: lease.signal, onProgress, onArrived, head });
       } finally {
         await checkpoint.settled();
         if (info.offset !== before && !refusal) await store.save(info);

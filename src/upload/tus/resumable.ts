@@ -96,7 +96,7 @@ export class ResumableUploads {
         sinkFor: (info) => this.#sinkFor(info),
         // Only a zone that names types has anything to check in a file's first bytes.
         inspect: { size: (info) => (this.#batches.get(info.owner.batch ?? "")?.admission.checksContent === false ? 0 : SNIFF_BYTES), check: (info, head) => this.#inspect(info, head) },
-        onProgress: (info) => void this.#progress(info),
+        onProgress: (info, arrived) => void this.#progress(info, arrived),
         onComplete: (info) => this.#complete(info),
         onTerminate: (info, reason) => this.#terminate(info, reason),
       },
@@ -232,10 +232,11 @@ export class ResumableUploads {
     };
   }
 
-  async #progress(info: TusUploadInfo): Promise<void> {
+  /** `arrived`: with a checksum, counting the bytes of a PATCH still to verify, so progress moves as they come. */
+  async #progress(info: TusUploadInfo, arrived: number): Promise<void> {
     const batch = this.#batches.get(info.owner.batch ?? "");
     if (!batch?.report) return;
-    batch.stored.set(info.id, info.offset);
+    batch.stored.set(info.id, arrived);
     let stored = 0;
     for (const bytes of batch.stored.values()) stored += bytes;
     batch.report.stored(stored);

@@ -14,6 +14,7 @@ import {
   headOffset,
   idOf,
   patchRequest,
+  sha,
   tusFixture,
   tusRequest,
   type TusFixture,
@@ -277,6 +278,26 @@ describe("hooks", () => {
     });
     await fixture.tus.handle(patchRequest(location, 0, body));
     expect(offsets).toEqual([2, 6]);
+  });
+
+  test("with a checksum, onProgress hears the bytes arrive while the offset waits for the PATCH to verify", async () => {
+    const seen: [number, number][] = [];
+    fixture = tusFixture({ onProgress: (info, arrived) => void seen.push([info.offset, arrived]) });
+    const location = await createUpload(fixture.tus, 6);
+    const body = new ReadableStream({
+      start(controller) {
+        controller.enqueue(bytes("ab"));
+        controller.enqueue(bytes("cdef"));
+        controller.close();
+      },
+    });
+    const response = await fixture.tus.handle(patchRequest(location, 0, body, { "Upload-Checksum": `sha256 ${sha("sha256", bytes("abcdef"))}` }));
+    expect(response.status).toBe(204);
+    expect(seen).toEqual([
+      [0, 2],
+      [0, 6],
+      [6, 6],
+    ]);
   });
 
   test("a failing hook that is not a refusal answers 500 without details", async () => {
