@@ -13,7 +13,7 @@ export { MemoryChangeBus, type ChangeBus, type SessionChange } from "./stream/pu
 export { events, redirect, clearSelectedFiles, cancelUpload, type EventRef, type EventRefs, type Trigger } from "./events/refs";
 export type { Page, PageContext } from "./render/context";
 export type { PageEntry, PageRoute } from "./render/routes";
-export { eventPage, type EventPage } from "./events/event-page";
+export { eventPage, type EventPage } from "./state/event-page";
 export { VStack, HStack, Center, Box, Grid, Text, Button, Image, Video, Progress, Icon } from "./render/components";
 export { Form, Input, TextArea, Select, Checkbox, Radio, type FormProps, type InputProps, type TextAreaProps, type SelectProps, type SelectOption, type CheckboxProps, type RadioProps, type ValueHandler } from "./render/forms";
 export type { FieldValue } from "./events/fields";

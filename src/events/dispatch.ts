@@ -1,10 +1,10 @@
 import { parseArgs } from "../args";
 import { refuseForeignForm } from "../origin";
 import { FIELDS, HEADERS } from "../protocol";
-import { nativeAnswer, pageUrl, refusedFormAnswer, scriptAnswer } from "../render/answers";
+import { eventPageOf, nativeAnswer, refusedFormAnswer, scriptAnswer } from "../render/answers";
 import type { FormEcho } from "../render/context";
 import type { Runtime, Session } from "../runtime";
-import { withEventPage, type EventPage } from "./event-page";
+import { withEventPage } from "../state/event-page";
 import { fillFieldMarkers, readFields, type EventForm } from "./fields";
 import { readForm } from "./request";
 
@@ -32,16 +32,6 @@ export async function dispatchEvent(runtime: Runtime, request: Request, session:
   // and undo it (the page would flip back to its old state), so the answer carries nothing to swap.
   if (outcome.done) return new Response(null, { status: 204 });
   return scriptAnswer(runtime, request, session, outcome, echo);
-}
-
-/** From htmx, the page's URL; from a native form, the page it returns to (this site's only). */
-function eventPageOf(runtime: Runtime, request: Request, returnTo?: unknown): EventPage {
-  const own = new URL(request.url);
-  let url = new URL("/", own);
-  if (returnTo === undefined) url = pageUrl(request);
-  else if (typeof returnTo === "string" && returnTo.startsWith("/")) url = new URL(returnTo, own);
-  if (url.origin !== own.origin) url = new URL("/", own);
-  return { url, params: runtime.pages.routes.match(url.pathname)?.params ?? {} };
 }
 
 function formEcho(form: EventForm, errors: Readonly<Record<string, string>>): FormEcho {

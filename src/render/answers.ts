@@ -6,6 +6,7 @@
 import { REFUSE } from "../refusals";
 import { ACTIONS_EVENT, HEADERS } from "../protocol";
 import type { EventOutcome, Runtime, Session } from "../runtime";
+import type { EventPage } from "../state/event-page";
 import type { FormEcho } from "./context";
 import { HTML_HEADERS } from "./shell";
 
@@ -87,6 +88,20 @@ export function pageUrl(request: Request): URL {
   } catch {
     throw REFUSE.badCurrentUrl();
   }
+}
+
+/** The page an event came from, for eventPage(): from the client script, the page's URL; from a form posted without JavaScript, the path it returns to (`returnTo`); this site's only, else "/". */
+export function eventPageOf(runtime: Runtime, request: Request, returnTo?: unknown): EventPage {
+  const own = new URL(request.url);
+  let url = new URL("/", own);
+  if (returnTo === undefined) url = pageUrl(request);
+  else if (typeof returnTo === "string" && returnTo.startsWith("/")) url = new URL(returnTo, own);
+  return eventPageAt(runtime, url.origin === own.origin ? url : new URL("/", own));
+}
+
+/** A page of this site as eventPage() gives it: its URL and its route's parameters. */
+export function eventPageAt(runtime: Runtime, url: URL): EventPage {
+  return { url, params: runtime.pages.routes.match(url.pathname)?.params ?? {} };
 }
 
 /** A path on this site, or undefined: browsers drop tabs and newlines, so "/\t/evil" would mean "//evil". */

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Elysia } from "elysia";
 import { hyperstate, type HyperstateOptions } from "../../src/app";
-import { eventPage } from "../../src/events/event-page";
+import { eventPage } from "../../src/state/event-page";
 import { events } from "../../src/events/refs";
 import { Button } from "../../src/render/components";
 import type { PageContext } from "../../src/render/context";

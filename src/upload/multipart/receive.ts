@@ -1,7 +1,8 @@
 import { REFUSE } from "../../refusals";
 import { refuseForeignForm } from "../../origin";
 import { FIELDS, HEADERS, UPLOAD_PARAMS, type UploadConfig } from "../../protocol";
-import { nativeAnswer, scriptAnswer } from "../../render/answers";
+import { eventPageOf, nativeAnswer, scriptAnswer } from "../../render/answers";
+import { withEventPage } from "../../state/event-page";
 import type { Runtime, Session } from "../../runtime";
 import { admitUpload } from "../intake/admission";
 import { deliverFiles, progressFor, startChunkHandler } from "../intake/delivery";
@@ -66,10 +67,12 @@ export async function receiveUpload(context: UploadContext, request: Request, se
     for (const file of body.files) admission!.checkHead({ name: file.fileName, type: file.contentType, size: file.size }, file.head);
     await progress?.finish();
     const tabId = request.headers.get(HEADERS.tab) ?? undefined;
-    const outcome = action.marker.chunked
-      ? await feedChunkHandler(runtime, session.id, action, files)
-      : await deliverFiles(runtime, session.id, action, files, { tabId });
-    if (!fromScript) return nativeAnswer(runtime, request, session, body.fields.get(FIELDS.returnTo)?.[0], outcome);
+    const returnTo = body.fields.get(FIELDS.returnTo)?.[0];
+    const page = eventPageOf(runtime, request, fromScript ? undefined : returnTo);
+    const outcome = await withEventPage(page, () =>
+      action.marker.chunked ? feedChunkHandler(runtime, session.id, action, files) : deliverFiles(runtime, session.id, action, files, { tabId }),
+    );
+    if (!fromScript) return nativeAnswer(runtime, request, session, returnTo, outcome);
     return scriptAnswer(runtime, request, session, outcome);
   } catch (error) {
     throw controller.signal.aborted && controller.signal.reason instanceof Error ? controller.signal.reason : error;

@@ -3,6 +3,8 @@ import { HttpError } from "../../errors";
 import { ROUTES, TUS_METADATA as META, type UploadConfig, type UploadFilesMarker } from "../../protocol";
 import type { Runtime } from "../../runtime";
 import { readSessionId } from "../../state/session";
+import { withEventPage, type EventPage } from "../../state/event-page";
+import { eventPageAt, eventPageOf } from "../../render/answers";
 import { readUploadAction, type RawUploadAction, type UploadAction } from "../zone/action";
 import { UploadCancelledError, UploadChunkIterator } from "../intake/chunks";
 import { admitUpload, type Admission } from "../intake/admission";
@@ -38,6 +40,8 @@ interface Batch {
   /** For a chunk handler: the queue it reads. */
   chunks?: UploadChunkIterator;
   report?: ProgressReporter;
+  /** The page the upload started on, for eventPage() in its handlers (none for a tus client that names no page). */
+  page?: EventPage;
 }
 
 const BATCH_ID = /^[A-Za-z0-9_-]{8,64}$/;
@@ -144,14 +148,24 @@ export class ResumableUploads {
     // The whole batch is counted at once: too many files and every one is refused.
     admission.checkStart(fileOf(metadata, length), size);
 
-    const batch = this.#batches.get(batchId) ?? this.#openBatch(batchId, sessionId, admission, size);
+    const page = this.#pageOf(request);
+    const batch = this.#batches.get(batchId) ?? this.#openBatch(batchId, sessionId, admission, size, page);
     if (batch.sessionId !== sessionId || batch.uploadId !== uploadId || batch.action.handler !== action.handler || batch.size !== size) {
       throw new HttpError(409, "This batch belongs to another upload: give each upload its own batch id");
     }
     if (batch.reserved >= batch.size) throw new HttpError(409, `This batch already has its ${batch.size} files`);
     batch.totalLength += length;
     batch.reserved += 1;
-    return { session: sessionId, batch: batchId };
+    return page ? { session: sessionId, batch: batchId, page: page.url.href } : { session: sessionId, batch: batchId };
+  }
+
+  /** The page a creation came from (the client script's requests name it); undefined for a tus client that names none. */
+  #pageOf(request: Request): EventPage | undefined {
+    try {
+      return eventPageOf(this.#runtime, request);
+    } catch {
+      return undefined;
+    }
   }
 
   #admit(sessionId: string, action: UploadAction, metadata: Record<string, string>): Admission {
@@ -163,9 +177,9 @@ export class ResumableUploads {
     }
   }
 
-  #openBatch(id: string, sessionId: string, admission: Admission, size: number): Batch {
+  #openBatch(id: string, sessionId: string, admission: Admission, size: number, page: EventPage | undefined): Batch {
     const { action } = admission;
-    const batch: Batch = { id, sessionId, uploadId: action.uploadId, action, admission, size, uploads: [], reserved: 0, totalLength: 0, stored: new Map(), completed: new Set() };
+    const batch: Batch = { id, sessionId, uploadId: action.uploadId, action, admission, size, uploads: [], reserved: 0, totalLength: 0, stored: new Map(), completed: new Set(), page };
     batch.report = progressFor(this.#runtime, sessionId, action, () => batch.totalLength, this.#context.options.progressIntervalMs);
     if (action.marker.chunked) this.#startChunkHandler(batch);
     this.#batches.set(id, batch);
@@ -174,7 +188,7 @@ export class ResumableUploads {
 
   /** A chunk handler starts with the first file and reads as bytes arrive. */
   #startChunkHandler(batch: Batch): void {
-    const { chunks, run } = startChunkHandler(this.#runtime, batch.sessionId, batch.action);
+    const { chunks, run } = this.#onPage(batch, () => startChunkHandler(this.#runtime, batch.sessionId, batch.action));
     batch.chunks = chunks;
     void run.then(async ({ done }) => {
       let threw = false;
@@ -272,7 +286,7 @@ export class ResumableUploads {
       files.push(new UploadFile(name, info.length, info.metadata[META.filetype] || "application/octet-stream", source, relativePath));
     }
     try {
-      const outcome = await deliverFiles(this.#runtime, batch.sessionId, batch.action, files);
+      const outcome = await this.#onPage(batch, () => deliverFiles(this.#runtime, batch.sessionId, batch.action, files));
       // The PATCH that completed the batch is no page request: the page hears the outcome over its stream.
       if (outcome.error || outcome.actions.length) {
         await this.#runtime.bus.publish({ sessionId: batch.sessionId, error: outcome.error, actions: outcome.actions });
@@ -291,6 +305,11 @@ export class ResumableUploads {
 
   // ---------------------------------------------------------------- batches
 
+  /** Runs a handler of the batch with eventPage() giving the page its upload started on. */
+  #onPage<T>(batch: Batch, run: () => T): T {
+    return batch.page ? withEventPage(batch.page, run) : run();
+  }
+
   /** The batch of an upload; after a restart, rebuilt from the uploads on disk. */
   async #batchOf(info: TusUploadInfo): Promise<Batch | undefined> {
     const batchId = info.owner.batch ?? "";
@@ -303,7 +322,8 @@ export class ResumableUploads {
       const sessionId = info.owner.session!;
       const action = readUploadAction(this.#runtime, sessionId, actionOf(info.metadata));
       if (action.marker.chunked) return undefined;
-      batch = this.#openBatch(batchId, sessionId, this.#admit(sessionId, action, info.metadata), Number(info.metadata[META.batchSize] || 1));
+      const page = info.owner.page && URL.canParse(info.owner.page) ? eventPageAt(this.#runtime, new URL(info.owner.page)) : undefined;
+      batch = this.#openBatch(batchId, sessionId, this.#admit(sessionId, action, info.metadata), Number(info.metadata[META.batchSize] || 1), page);
       batch.uploads = siblings.map((upload) => upload.id);
       batch.reserved = siblings.length;
       batch.totalLength = siblings.reduce((sum, upload) => sum + upload.length, 0);
