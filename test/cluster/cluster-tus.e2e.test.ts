@@ -34,8 +34,17 @@ function fixture(name: string, size: number): { file: string; sha256: string } {
 const sha256Of = async (key: string) => createHash("sha256").update(await suite.cluster.s3.client.file(key).bytes()).digest("hex");
 const keysUnder = async (prefix: string) => ((await suite.cluster.s3.client.list({ prefix })).contents ?? []).map((object) => object.key);
 const tusRequests = (method: string) => suite.cluster.nginx.requests().filter((request) => request.method === method && request.path.startsWith("/_tus/"));
+/** Creations (POST /_tus) in nginx's log. */
+const creations = () => suite.cluster.nginx.requests().filter((request) => request.method === "POST" && request.path === "/_tus");
 /** The instances nginx sent PATCHes to, from its log. */
 const patchedBy = () => new Set(tusRequests("PATCH").flatMap((request) => request.upstreams));
+
+/** The URL of the one tus upload the page keeps for a reload (zone "upload"), as its creation's Location gave it. */
+const storedUploadUrl = (page: Page) =>
+  page.evaluate(() => {
+    const entries = Object.keys(localStorage).filter((key) => key.startsWith("hs-tus:upload:"));
+    return entries.length === 1 ? (JSON.parse(localStorage.getItem(entries[0]!)!) as { url: string }).url : `one stored upload expected, found ${entries.length}`;
+  });
 
 /** Open TCP connections into an instance's port (nginx keeps none idle: each is a request or a stream), from /proc/net/tcp. */
 function connectionsInto(port: number): number {
@@ -101,11 +110,8 @@ describe("tus across three instances", () => {
         await pick(page, "#upload", file);
         await page.getByRole("button", { name: "Upload", exact: true }).click();
         await eventually(() => expect(tusRequests("PATCH").length).toBeGreaterThan(earlier), 30_000);
-        // This upload's URL, as its creation's Location gave it (the page keeps it for a reload); nginx's log names only finished requests, a late one of an earlier test's among them.
-        const uploadPath = await page.evaluate(() => {
-          const entries = Object.keys(localStorage).filter((key) => key.startsWith("hs-tus:upload:"));
-          return entries.length === 1 ? (JSON.parse(localStorage.getItem(entries[0]!)!) as { url: string }).url : `one stored upload expected, found ${entries.length}`;
-        });
+        // This upload's URL, as its creation's Location gave it; nginx's log names only finished requests, a late one of an earlier test's among them.
+        const uploadPath = await storedUploadUrl(page);
         expect(uploadPath).toStartWith("/_tus/");
         // nginx keeps no idle connection to an instance: one open beside the page's stream is a PATCH in flight.
         let receiving: (typeof suite.cluster.instances)[number] | undefined;
@@ -134,6 +140,7 @@ describe("tus across three instances", () => {
       withPage("/basic", async (page, context, streamOn) => {
         const { file, sha256 } = fixture("survivor.bin", 80 * MiB);
         await throttleUploads(context, page, 40 * MiB);
+        const creationsBefore = creations().length;
         await pick(page, "#upload", file);
         await page.getByRole("button", { name: "Upload", exact: true }).click();
         // Once a few chunks are in, kill an instance while it receives one (not the one holding the page's stream).
@@ -143,6 +150,7 @@ describe("tus across three instances", () => {
           victim = suite.cluster.instances.find((instance) => `127.0.0.1:${instance.port}` !== streamOn && connectionsInto(instance.port) > 0);
           expect(victim).toBeDefined();
         }, 30_000);
+        const uploadPath = await storedUploadUrl(page);
         victim!.child.kill("SIGKILL");
         await victim!.child.exited;
         const patchesBefore = tusRequests("PATCH").length;
@@ -157,7 +165,11 @@ describe("tus across three instances", () => {
           });
         expect(await sha256Of("files/survivor.bin")).toBe(sha256);
         // The page shows the file once the handler ran; the upload's pieces are removed right after.
-        await eventually(async () => expect(await keysUnder("tus/")).toEqual([]), 10_000);
+        await eventually(async () => expect(await keysUnder("tus/")).toEqual([]), 10_000).catch(async (error) => {
+          // Rare here (see the closing note of issue 9): say whose pieces stayed, to find out why.
+          const made = creations().slice(creationsBefore).map((request) => `${request.upstreams.join(",")} ${request.status}`);
+          throw new Error(`${error}; this upload is ${uploadPath}; its creations: ${made.join("; ")}`);
+        });
         // The killed instance had taken chunks of this upload; the rest went to the two others.
         const after = new Set(tusRequests("PATCH").slice(patchesBefore).filter((request) => request.status.startsWith("2")).flatMap((request) => request.upstreams.slice(-1)));
         expect(after.has(`127.0.0.1:${victim!.port}`)).toBe(false);
