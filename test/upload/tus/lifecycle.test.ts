@@ -10,6 +10,7 @@ import {
   BASE_PATH,
   brokenStream,
   bytes,
+  countedStream,
   createUpload,
   headOffset,
   idOf,
@@ -269,13 +270,7 @@ describe("hooks", () => {
     const offsets: number[] = [];
     fixture = tusFixture({ onProgress: (info) => void offsets.push(info.offset) });
     const location = await createUpload(fixture.tus, 6);
-    const body = new ReadableStream({
-      start(controller) {
-        controller.enqueue(bytes("ab"));
-        controller.enqueue(bytes("cdef"));
-        controller.close();
-      },
-    });
+    const body = countedStream([bytes("ab"), bytes("cdef")]).stream;
     await fixture.tus.handle(patchRequest(location, 0, body));
     expect(offsets).toEqual([2, 6]);
   });
@@ -284,13 +279,7 @@ describe("hooks", () => {
     const seen: [number, number][] = [];
     fixture = tusFixture({ onProgress: (info, arrived) => void seen.push([info.offset, arrived]) });
     const location = await createUpload(fixture.tus, 6);
-    const body = new ReadableStream({
-      start(controller) {
-        controller.enqueue(bytes("ab"));
-        controller.enqueue(bytes("cdef"));
-        controller.close();
-      },
-    });
+    const body = countedStream([bytes("ab"), bytes("cdef")]).stream;
     const response = await fixture.tus.handle(patchRequest(location, 0, body, { "Upload-Checksum": `sha256 ${sha("sha256", bytes("abcdef"))}` }));
     expect(response.status).toBe(204);
     expect(seen).toEqual([
